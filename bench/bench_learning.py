@@ -43,24 +43,27 @@ LABELS = {"step": "STEP", "grpo": "T-GRPO", "gigpo": "GiGPO", "steppo": "StepPO"
 #: Run directories (checkpoints, metrics); only figures and curves go to bench/results/.
 WORK = Path(os.environ.get("STEPRL_BENCH_WORK", Path(tempfile.gettempdir()) / "steprl-bench-learning"))
 ENV = "ALFWorld-v0"
-#: ``--env MockGUI-v0``: the four one-click tasks of the Settings app's Display pane (a check box or a radio
-#: button, then DONE), compact accessibility tree, 4-step budget. MockGUI draws window sizes and places per env
-#: seed, so a click's coordinates must be read off the tree rather than memorised per task; the tiny model learns
-#: that only on this simplest subset and only from many layouts: SFT sees ``MOCKGUI_SFT_LAYOUTS`` oracle episodes
-#: per task (distinct env seeds). Evaluation: 64 episodes cycling over the 4 tasks, each on its own fixed seed.
+#: ``--env MockGUI-v0``: the eleven short tasks of the Settings app (open a pane from a shuffled list, tick a box or
+#: pick a radio button, DONE: 2 or 3 steps), 5-step budget. MockGUI draws window sizes, places and the order of
+#: the pane list per env seed, so the prompt shows the set-of-marks view of the accessibility tree
+#: (``a11y_format="marks"``: numbered elements, responses click ``@N``): the index of a pane's entry must be read
+#: off the list, while the controls inside a pane keep their numbers. SFT sees ``MOCKGUI_SFT_LAYOUTS`` oracle
+#: episodes per task (distinct env seeds); evaluation: 66 episodes, 6 per task, each on its own fixed seed
+#: (layouts never seen in SFT).
 MOCKGUI = "MockGUI-v0"
-MOCKGUI_TASKS = ("desktop-settings-night_light-off", "desktop-settings-theme-light", "desktop-settings-theme-dark",
-                 "desktop-settings-theme-auto")
-MOCKGUI_SFT_LAYOUTS = 60
+MOCKGUI_TASKS = tuple(f"desktop-settings-{name}" for name in (
+    "wifi-off", "bluetooth-on", "night_light-off", "mute-on", "notifications-off", "dnd-on", "location-off",
+    "auto_update-on", "theme-light", "theme-dark", "theme-auto"))
+MOCKGUI_SFT_LAYOUTS = 8
 ENVS = (ENV, MOCKGUI)
 
 
 def common(env_id: str = ENV) -> dict:
     """Settings shared by SFT, evaluation and every RL run (prompts must match between them)."""
-    if env_id == MOCKGUI:  # B x N = 4 x 8: the same 32 episodes per iteration over 4 tasks
-        return {"env_id": env_id, "tasks": ",".join(MOCKGUI_TASKS), "max_env_steps": 4, "max_new_tokens": 24,
-                "pool_size": 16, "batch_tasks": 4, "group_size": 8, "eval_tasks": 64, "max_prompt_tokens": 512,
-                "gui_observation": "a11y", "a11y_format": "compact"}
+    if env_id == MOCKGUI:  # the same B x N = 8 x 4 episodes per iteration as ALFWorld
+        return {"env_id": env_id, "tasks": ",".join(MOCKGUI_TASKS), "max_env_steps": 5, "max_new_tokens": 16,
+                "pool_size": 16, "batch_tasks": 8, "group_size": 4, "eval_tasks": 6 * len(MOCKGUI_TASKS),
+                "max_prompt_tokens": 512, "gui_observation": "a11y", "a11y_format": "marks"}
     return {"env_id": env_id, "task_limit": 64, "max_env_steps": 8, "max_new_tokens": 16, "pool_size": 16,
             "batch_tasks": 8, "group_size": 4, "eval_tasks": 64, "max_prompt_tokens": 512}
 
@@ -78,8 +81,8 @@ RL = {"lr": 3e-4, "kl_coef": 0.0, "temperature": 0.6, "epochs": 4, "minibatch_si
 #: The warm start: SFT on the oracle steps of the first 32 tasks, briefly.
 SFT = {"sft_tasks": 32, "sft_epochs": 20, "sft_lr": 2e-3}
 #: MockGUI's warm start: every task under MOCKGUI_SFT_LAYOUTS layouts (the task list repeated: one oracle episode
-#: per entry, env seed ``seed + entry``), longer and faster than ALFWorld's.
-SFT_MOCKGUI = {"sft_tasks": len(MOCKGUI_TASKS) * MOCKGUI_SFT_LAYOUTS, "sft_epochs": 25, "sft_lr": 3e-3,
+#: per entry, env seed ``seed + entry``).
+SFT_MOCKGUI = {"sft_tasks": len(MOCKGUI_TASKS) * MOCKGUI_SFT_LAYOUTS, "sft_epochs": 20, "sft_lr": 2e-3,
                "micro_batch_size": 32}
 
 
@@ -104,12 +107,14 @@ def warm_start(env_id: str = ENV, quick: bool = False) -> Path:
     return out
 
 
-def train(env_id: str, algo: str, seed: int, sft: Path, iterations: int, extra: dict | None = None) -> list[dict]:
-    """One RL run from the warm start; returns its metrics lines (iteration 0: the evaluation before training)."""
+def train(env_id: str, algo: str, seed: int, sft: Path, iterations: int, extra: dict | None = None,
+          group: str = "learning") -> list[dict]:
+    """One RL run from the warm start; returns its metrics lines (iteration 0: the evaluation before training).
+    ``group`` (the results name) keeps the run directories of variants apart."""
     from trainers.config import make_config
     from trainers.train import Trainer
 
-    out = WORK / env_id / f"{algo}_s{seed}"
+    out = WORK / env_id / group / f"{algo}_s{seed}"
     if out.exists():
         import shutil
 
@@ -121,8 +126,8 @@ def train(env_id: str, algo: str, seed: int, sft: Path, iterations: int, extra: 
 
 
 def _job(args: tuple) -> tuple[str, int, list[dict]]:
-    env_id, algo, seed, sft, iterations, extra = args
-    return algo, seed, train(env_id, algo, seed, Path(sft), iterations, extra)
+    env_id, algo, seed, sft, iterations, extra, group = args
+    return algo, seed, train(env_id, algo, seed, Path(sft), iterations, extra, group)
 
 
 def curves(runs: dict[str, dict[int, list[dict]]]) -> dict[str, dict]:
@@ -158,7 +163,7 @@ def curves_png(env_id: str, data: dict[str, dict], sft_rate: float, title: str, 
         ax.fill_between(xs, [p["success_min"] for p in pts], [p["success_max"] for p in pts],
                         color=line.get_color(), alpha=0.15)
     ax.axhline(sft_rate, color="grey", ls=":", lw=1, label="SFT warm start")
-    ax.set(xlabel="environment steps (training rollouts)", ylabel="success on the 64 training tasks (greedy)",
+    ax.set(xlabel="environment steps (training rollouts)", ylabel="evaluation success (greedy)",
            ylim=(-0.02, 1.02))
     ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
@@ -176,8 +181,26 @@ def curves_png(env_id: str, data: dict[str, dict], sft_rate: float, title: str, 
     return path
 
 
+def parse_sets(items: list[str]) -> dict:
+    """``FIELD=VALUE`` strings -> config overrides, each value converted to the field's type."""
+    from dataclasses import fields
+
+    from trainers.config import TrainConfig, _parse_bool
+
+    types = {f.name: type(f.default) for f in fields(TrainConfig)}
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.replace("-", "_")
+        if not sep or key not in types:
+            raise SystemExit(f"--set {item!r}: expected FIELD=VALUE with a TrainConfig field")
+        out[key] = _parse_bool(value) if types[key] is bool else types[key](value)
+    return out
+
+
 def run(quick: bool, jobs: int = 2, algos: tuple[str, ...] = MAIN_ALGOS, seeds: int | None = None,
-        iterations: int | None = None, env_id: str = ENV) -> tuple[dict[str, Figure], dict]:
+        iterations: int | None = None, env_id: str = ENV, overrides: dict | None = None,
+        name: str | None = None) -> tuple[dict[str, Figure], dict]:
     seed_list = list(range(seeds if seeds else (1 if quick else 3)))
     iterations = iterations or (6 if quick else 20)
     eval_every = 2 if quick else 5
@@ -186,14 +209,17 @@ def run(quick: bool, jobs: int = 2, algos: tuple[str, ...] = MAIN_ALGOS, seeds: 
     sft_report = json.loads((sft / "sft_metrics.json").read_text())
     figures: dict[str, Figure] = {
         f"{env_id}/sft_success": Figure.single(sft_report["eval_success_rate"], "rate",
-                                           f"SFT warm start, 64 greedy episodes, SE {sft_report['eval_success_se']:.3f}")}
-    tasks = [(env_id, a, s, str(sft), iterations, {"eval_every": eval_every}) for s in seed_list for a in algos]
+        f"SFT warm start, {sft_report['eval_episodes']} greedy episodes, SE {sft_report['eval_success_se']:.3f}")}
+    overrides = overrides or {}
+    name = name or result_name(env_id, quick)
+    tasks = [(env_id, a, s, str(sft), iterations, {"eval_every": eval_every, **overrides}, name)
+             for s in seed_list for a in algos]
     runs: dict[str, dict[int, list[dict]]] = {a: {} for a in algos}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for algo, seed, metrics in pool.map(_job, tasks):
             runs[algo][seed] = metrics
     sft_fields = SFT if env_id == ENV else {**SFT_MOCKGUI, "sft_layouts_per_task": MOCKGUI_SFT_LAYOUTS}
-    data: dict = {"env": env_id, "setting": {**common(env_id), **RL, **sft_fields, "iterations": iterations,
+    data: dict = {"env": env_id, "setting": {**common(env_id), **RL, **overrides, **sft_fields, "iterations": iterations,
                                           "eval_every": eval_every, "seeds": seed_list, "jobs": jobs},
                   "sft": sft_report, "curves": curves(runs), "time_per_iter": {}}
     for algo in algos:
@@ -224,12 +250,14 @@ def run(quick: bool, jobs: int = 2, algos: tuple[str, ...] = MAIN_ALGOS, seeds: 
         figures[f"{env_id}/step_vs_tgrpo_time_ratio"] = Figure.single(ratio, "ratio", "STEP / T-GRPO time per iteration")
         data["step_vs_tgrpo_time_ratio"] = ratio
     what = ("pick_and_place_simple (64 tasks)" if env_id == ENV else
-            f"Settings/Display one-click tasks ({len(MOCKGUI_TASKS)}), a11y")
+            f"Settings tasks ({len(MOCKGUI_TASKS)}) on unseen layouts, set-of-marks a11y")
     title = (f"{env_id} {what}, tiny model\nB x N = {common(env_id)['batch_tasks']} x "
              f"{common(env_id)['group_size']} per iteration, {len(seed_list)} seed{'s' * (len(seed_list) > 1)}; "
              "line: mean, band: min..max over seeds")
+    if overrides:
+        title += "\nwith " + ", ".join(f"{k}={v}" for k, v in overrides.items())
     data["title"] = title
-    png = curves_png(env_id, data, sft_report["eval_success_rate"], title, result_name(env_id, quick))
+    png = curves_png(env_id, data, sft_report["eval_success_rate"], title, name)
     data["png"] = str(png.relative_to(RESULTS_DIR.parent.parent))
     data["wall_s"] = time.perf_counter() - t0
     print(f"  curves -> {png}")
@@ -245,28 +273,70 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="1 seed, 6 iterations: a few minutes")
     parser.add_argument("--all", action="store_true", help="also StepPO and STAPO")
+    parser.add_argument("--algos", help=f"comma-separated algorithms to run (default {','.join(MAIN_ALGOS)}; "
+                                        f"--all: {','.join(ALGOS)})")
+    parser.add_argument("--merge", action="store_true",
+                        help="add these algorithms' results to the existing results file (same settings required) "
+                             "instead of replacing it")
     parser.add_argument("--seeds", type=int, help="seeds per algorithm (default 3; --quick 1)")
     parser.add_argument("--iterations", type=int, help="iterations per run (default 20; --quick 6)")
     parser.add_argument("--jobs", type=int, default=2, help="runs in parallel (processes)")
     parser.add_argument("--env", choices=ENVS, default=ENV, help="environment setting (default ALFWorld-v0)")
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        help="override an RL config field for every run (repeatable; needs --tag)")
+    parser.add_argument("--tag", help="suffix of the results files, for a variant run (e.g. with --set)")
     parser.add_argument("--replot", action="store_true", help="redraw the PNG from the results JSON only")
     args = parser.parse_args()
-    name = result_name(args.env, args.quick)
+    if args.set and not args.tag:
+        parser.error("--set changes the settings: name the variant with --tag so the main results stay as they are")
+    overrides = parse_sets(args.set)
+    name = result_name(args.env, args.quick) + (f"_{args.tag}" if args.tag else "")
     if args.replot:
         data = json.loads((RESULTS_DIR / f"{name}.json").read_text())
         print(curves_png(data["env"], data, data["sft"]["eval_success_rate"], data["title"], name))
         return
-    algos = MAIN_ALGOS + (EXTRA_ALGOS if args.all else ())
-    figures, data = run(args.quick, args.jobs, algos, args.seeds, args.iterations, args.env)
+    algos = tuple(args.algos.split(",")) if args.algos else MAIN_ALGOS + (EXTRA_ALGOS if args.all else ())
+    unknown = sorted(set(algos) - set(ALGOS))
+    if unknown:
+        parser.error(f"unknown algorithms {', '.join(unknown)}; choose from {', '.join(ALGOS)}")
+    path = RESULTS_DIR / f"{name}.json"
+    old = json.loads(path.read_text()) if args.merge and path.is_file() else None
+    figures, data = run(args.quick, args.jobs, algos, args.seeds, args.iterations, args.env, overrides, name)
     show("learning", figures)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"{name}.json"
     from dataclasses import asdict
 
     payload = {"name": name, "machine": machine(), "time": time.strftime("%Y-%m-%dT%H:%M:%S"),
                "figures": {k: asdict(v) for k, v in figures.items()}, **data}
+    if old is not None:
+        payload = merge(old, payload, asdict)
+        print(curves_png(payload["env"], payload, payload["sft"]["eval_success_rate"], payload["title"], name))
     path.write_text(json.dumps(payload, indent=2) + "\n")
     print(f"  -> {path}")
+
+
+def merge(old: dict, new: dict, asdict) -> dict:
+    """``old`` results with ``new``'s algorithms added or replaced. Refused unless both used the same settings
+    (apart from parallelism) and the same warm start, so that the curves stay comparable."""
+    same = lambda d: {k: v for k, v in d.items() if k != "jobs"}  # noqa: E731
+    if same(old["setting"]) != same(new["setting"]) or old["sft"]["eval_success_rate"] != new["sft"][
+            "eval_success_rate"]:
+        raise SystemExit("--merge: the results file was made with other settings or another warm start; "
+                         "run without --merge to replace it")
+    rerun = set(new["curves"])
+    env = new["env"]
+    keep = {k: v for k, v in old["figures"].items()
+            if k.split("/")[1] not in rerun and not k.endswith("time_ratio")}
+    out = {**new, "figures": {**keep, **new["figures"]}, "curves": {**old["curves"], **new["curves"]},
+           "time_per_iter": {**old["time_per_iter"], **new["time_per_iter"]},
+           "merged": old.get("merged", [old["time"]]) + [new["time"]], "wall_s": old["wall_s"] + new["wall_s"]}
+    tpi = out["time_per_iter"]
+    if "step" in tpi and "grpo" in tpi:
+        ratio = tpi["step"]["median"] / tpi["grpo"]["median"]
+        out["step_vs_tgrpo_time_ratio"] = ratio
+        out["figures"][f"{env}/step_vs_tgrpo_time_ratio"] = asdict(
+            Figure.single(ratio, "ratio", "STEP / T-GRPO time per iteration (runs of different dates)"))
+    return out
 
 
 if __name__ == "__main__":

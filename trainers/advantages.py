@@ -64,6 +64,25 @@ def grpo_advantages(scores: torch.Tensor, traj_group: torch.Tensor, norm_by_std:
     return adv
 
 
+def trajectory_balance(row_traj: torch.Tensor) -> torch.Tensor:
+    """Per-row loss weights that make every trajectory count once, whatever its length.
+
+    With one row per step, a failed episode that runs to the step budget has more rows than a short successful one,
+    so a group's advantages (which sum to zero over trajectories) sum to a negative value over rows: the update then
+    pushes down the sampled tokens overall. Weighting row r of trajectory i by ``1 / T_i`` restores the balance.
+
+    Args:
+        row_traj: ``[R]`` long, trajectory index of each row.
+    Returns:
+        ``[R]`` float weights ``1 / T_i``, rescaled to mean 1 over the rows (the loss keeps its scale).
+    """
+    if row_traj.numel() == 0:
+        return torch.zeros(0)
+    counts = torch.bincount(row_traj).to(torch.float32)
+    weights = 1.0 / counts[row_traj]
+    return weights * (len(row_traj) / weights.sum())
+
+
 def discounted_returns(rewards: torch.Tensor, row_traj: torch.Tensor, row_step: torch.Tensor,
                        gamma: float) -> torch.Tensor:
     """Step returns ``R_t = sum_{k>=t} gamma^(k-t) r_k`` within each trajectory.

@@ -64,7 +64,9 @@ class TrainConfig:
     gui_observation: str = _f("a11y", "GUI prompt content: a11y, screenshot (a description) or both",
                               choices=("a11y", "screenshot", "both"))
     a11y_format: str = _f("compact", "accessibility tree in the prompt: compact (role, name, centre point per "
-                                     "element) or raw (the env's XML) [P]", choices=("compact", "raw"))
+                                     "element), marks (numbered elements without coordinates; a pyautogui "
+                                     "response may write @N for element N's centre, set-of-marks style) or raw "
+                                     "(the env's XML) [P]", choices=("compact", "marks", "raw"))
     max_prompt_tokens: int = _f(768, "prompt token budget (longer prompts lose their middle)")
     max_new_tokens: int = _f(32, "response token budget per step")
     temperature: float = _f(1.0, "sampling temperature at rollout")
@@ -83,6 +85,9 @@ class TrainConfig:
                        choices=("token-mean", "seq-mean-token-mean"))
     kl_coef: float = _f(0.01, "weight of the k3 KL penalty to the frozen reference policy (0: no reference model)")
     norm_adv_by_std: bool = _f(True, "group advantages divided by the group std (False: Dr. GRPO / F_norm = 1)")
+    balance_trajectories: bool = _f(False, "grpo, gigpo, stapo: weigh each step row by 1 / (its trajectory's steps) so "
+                                           "that every trajectory counts once; otherwise failed episodes, which run "
+                                           "to the step budget, outweigh short successes [P]")
 
     # > GiGPO and STAPO
     gamma: float = _f(0.95, "discount of step returns (GiGPO, STAPO: 0.95; StepPO: 1.0)")

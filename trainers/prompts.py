@@ -30,38 +30,103 @@ _TAG = re.compile(r"<action>(.*?)</action>", re.DOTALL)
 _NUMS = re.compile(r"-?\d+(?:\.\d+)?")
 
 
-def compact_a11y(tree: str) -> str:
-    """One line per named element of an OSWorld-style accessibility XML: ``role "name" (cx, cy)``, the centre
-    being what a click needs. Elements without a name and state attributes are left out; text that is not
-    XML comes back unchanged."""
+@dataclass(frozen=True)
+class Element:
+    """A named element of an accessibility tree: its role, name and centre (None when it has no geometry)."""
+
+    role: str
+    name: str
+    centre: tuple[int, int] | None
+
+
+def a11y_elements(tree: str) -> list[Element] | None:
+    """Named elements of an OSWorld-style accessibility XML in document order (None when ``tree`` is not XML)."""
     import xml.etree.ElementTree as ET
 
     try:
         root = ET.fromstring(tree)
     except ET.ParseError:
-        return tree
-    lines = []
+        return None
+    out = []
     for el in root.iter():
         name = el.get("name") or (el.text or "").strip()
         if not name:
             continue
         attrs = {k.rsplit("}", 1)[-1]: v for k, v in el.attrib.items()}
-        where = ""
+        centre = None
         pos, size = _NUMS.findall(attrs.get("screencoord", "")), _NUMS.findall(attrs.get("size", ""))
         if len(pos) == 2 and len(size) == 2:
-            where = f" ({int(float(pos[0]) + float(size[0]) / 2)}, {int(float(pos[1]) + float(size[1]) / 2)})"
+            centre = (int(float(pos[0]) + float(size[0]) / 2), int(float(pos[1]) + float(size[1]) / 2))
         elif len(b := _NUMS.findall(attrs.get("bounds", ""))) == 4:
-            where = f" ({(int(b[0]) + int(b[2])) // 2}, {(int(b[1]) + int(b[3])) // 2})"
-        role = el.tag.rsplit("}", 1)[-1]
-        lines.append(f'{role} "{name}"{where}')
+            centre = ((int(b[0]) + int(b[2])) // 2, (int(b[1]) + int(b[3])) // 2)
+        out.append(Element(el.tag.rsplit("}", 1)[-1], name, centre))
+    return out
+
+
+def compact_a11y(tree: str) -> str:
+    """One line per named element: ``role "name" (cx, cy)``, the centre being what a click needs. Elements
+    without a name and state attributes are left out; text that is not XML comes back unchanged."""
+    elements = a11y_elements(tree)
+    if elements is None:
+        return tree
+    return "\n".join(f'{e.role} "{e.name}"' + (f" ({e.centre[0]}, {e.centre[1]})" if e.centre else "")
+                     for e in elements)
+
+
+def mark_centres(tree: str) -> tuple[tuple[int, int], ...]:
+    """Centres of the clickable elements of a tree, in the order :func:`marked_a11y` numbers them from 1."""
+    return tuple(e.centre for e in a11y_elements(tree) or () if e.centre)
+
+
+def marked_a11y(tree: str) -> str:
+    """Set-of-marks view: ``[N] role "name"`` for element N with a position (``@N`` in an action stands for its
+    centre, see :func:`resolve_marks`), ``role "name"`` for containers without one; no coordinates."""
+    elements = a11y_elements(tree)
+    if elements is None:
+        return tree
+    lines, n = [], 0
+    for e in elements:
+        if e.centre:
+            n += 1
+            lines.append(f'[{n}] {e.role} "{e.name}"')
+        else:
+            lines.append(f'{e.role} "{e.name}"')
     return "\n".join(lines)
+
+
+_MARK = re.compile(r"@(\d+)")
+_POINT_CALL = re.compile(r"pyautogui\.(click|doubleClick|rightClick|tripleClick|moveTo)\("
+                         r"(?:x=)?(-?\d+),\s*(?:y=)?(-?\d+)\)")
+
+
+def resolve_marks(action: str, centres: tuple[tuple[int, int], ...]) -> str:
+    """Replace every ``@N`` of an action by ``x, y``, the centre of element N (1-based). An unknown N raises
+    ``ActionError`` naming the elements on screen, so the agent sees what went wrong."""
+    def centre(m: re.Match) -> str:
+        n = int(m.group(1))
+        if not 1 <= n <= len(centres):
+            raise ActionError(f"@{n} names no element: the screen has elements @1..@{len(centres)}"
+                              if centres else f"@{n} names no element: the screen lists none")
+        x, y = centres[n - 1]
+        return f"{x}, {y}"
+
+    return _MARK.sub(centre, action)
+
+
+def mark_action(action: str, centres: tuple[tuple[int, int], ...]) -> str:
+    """The inverse for demonstrations: a point action on an element's exact centre becomes ``...(@N)``; any other
+    action is returned unchanged (coordinates stay valid in a marked prompt)."""
+    m = _POINT_CALL.fullmatch(action.strip())
+    if m and (point := (int(m.group(2)), int(m.group(3)))) in centres:
+        return f"pyautogui.{m.group(1)}(@{centres.index(point) + 1})"
+    return action
 
 
 def observation_text(obs: dict[str, Any], chars: int, gui_observation: str = "a11y",
                      a11y_format: str = "compact") -> str:
     """The observation block: text envs' ``observation``; GUI envs' accessibility tree (``compact``: see
-    :func:`compact_a11y`; ``raw``: the env's text) and/or a description of the screenshot (a text-only model sees
-    no pixels). Cut to ``chars`` characters."""
+    :func:`compact_a11y`; ``marks``: :func:`marked_a11y`; ``raw``: the env's text) and/or a description of the
+    screenshot (a text-only model sees no pixels). Cut to ``chars`` characters."""
     if "observation" in obs and isinstance(obs["observation"], str):
         return obs["observation"][:chars]
     parts = []
@@ -69,7 +134,8 @@ def observation_text(obs: dict[str, Any], chars: int, gui_observation: str = "a1
         shape = getattr(obs["screenshot"], "shape", None)
         parts.append(f"Screenshot: {shape[1]}x{shape[0]} pixels" if shape is not None else "Screenshot: present")
     if gui_observation in ("a11y", "both") and obs.get("a11y_tree"):
-        tree = obs["a11y_tree"] if a11y_format == "raw" else compact_a11y(obs["a11y_tree"])
+        view = {"raw": str, "marks": marked_a11y}.get(a11y_format, compact_a11y)
+        tree = view(obs["a11y_tree"])
         parts.append(f"Accessibility tree:\n{tree}")
     return "\n".join(parts)[:chars]
 
@@ -124,9 +190,25 @@ class PromptBuilder:
         if admissible:
             lines.append("Admissible actions: " + " | ".join(admissible))
         if self.action_mode == "pyautogui":
-            lines.append("Respond with one pyautogui action, or DONE, FAIL or WAIT.")
+            where = " (@N stands for the centre of element [N])" if self.uses_marks(obs) else ""
+            lines.append(f"Respond with one pyautogui action{where}, or DONE, FAIL or WAIT.")
         lines.append("Action:")
         return "\n".join(lines)
+
+    def uses_marks(self, obs: dict[str, Any]) -> bool:
+        """Whether this step's prompt numbers elements (pyautogui mode, ``marks`` format, a tree in view)."""
+        return (self.action_mode == "pyautogui" and self.a11y_format == "marks"
+                and self.gui_observation in ("a11y", "both") and bool(obs.get("a11y_tree")))
+
+    def marks(self, obs: dict[str, Any]) -> tuple[tuple[int, int], ...] | None:
+        """Element centres that ``@N`` resolves to in this step's prompt (None when the prompt numbers none)."""
+        return mark_centres(obs["a11y_tree"]) if self.uses_marks(obs) else None
+
+    def target(self, action: str, obs: dict[str, Any]) -> str:
+        """A demonstration action as the model should write it for this prompt (``@N`` where elements are
+        numbered and the action points at one)."""
+        centres = self.marks(obs)
+        return mark_action(action, centres) if centres else action
 
     def history_text(self, obs: dict[str, Any]) -> str:
         """What the history keeps of the observation that followed a response (rollout and SFT both use it)."""
@@ -164,10 +246,11 @@ class Extracted:
     error: str | None = None
 
 
-def extract_action(response: str, mode: str) -> Extracted:
+def extract_action(response: str, mode: str, centres: tuple[tuple[int, int], ...] | None = None) -> Extracted:
     """The action in ``response``: the inside of ``<action>...</action>`` if present, else the text after the last
-    ``Action:``, else the whole response; text mode keeps its first non-empty line. Checked with ``parse_action``;
-    an unparsable action is still returned (the env then answers with its own error) but marked invalid."""
+    ``Action:``, else the whole response; text mode keeps its first non-empty line. With ``centres`` (a marked
+    prompt) each ``@N`` is first resolved to element N's centre. Checked with ``parse_action``; an unparsable
+    action is still returned (the env then answers with its own error) but marked invalid."""
     text = response
     tagged = _TAG.findall(text)
     if tagged:
@@ -180,6 +263,8 @@ def extract_action(response: str, mode: str) -> Extracted:
     if not text:
         return Extracted("", False, "the response holds no action")
     try:
+        if centres is not None:
+            text = resolve_marks(text, centres)
         parse_action(text, mode)
     except ActionError as e:
         return Extracted(text, False, str(e))

@@ -18,7 +18,7 @@ import torch
 from .config import TrainConfig
 from .models import load_model, setup_torch
 from .policy import Policy
-from .prompts import History, PromptBuilder
+from .prompts import History, PromptBuilder, extract_action
 from .rollout import Roller
 from .train import env_info, evaluate
 
@@ -36,12 +36,14 @@ def oracle_samples(cfg: TrainConfig, builder: PromptBuilder, task_ids: list[str]
             instruction, history = obs.get("instruction", ""), History()
             while True:
                 action = env.unwrapped.oracle()
+                target = builder.target(action, obs)  # what the model should write: @N in a marked prompt
+                written = extract_action(target, builder.action_mode, builder.marks(obs)).action  # as rollout logs it
                 prompts.append(builder.build(instruction, obs, history))
-                responses.append(builder.response_ids(action))
+                responses.append(builder.response_ids(target))
                 obs, _, terminated, truncated, _ = env.step(action)
                 if terminated or truncated:
                     break
-                history.add(action, builder.history_text(obs))
+                history.add(written or action, builder.history_text(obs))
     finally:
         env.close()
     return prompts, responses

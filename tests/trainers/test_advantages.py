@@ -18,6 +18,7 @@ from trainers.advantages import (
     step_gae,
     step_sr_advantages,
     token_gae,
+    trajectory_balance,
 )
 
 R2 = 1 / math.sqrt(2)
@@ -156,3 +157,15 @@ def test_stapo_two_sided_flags_low_outliers_and_flat_entropy_flags_nothing():
     flat = stapo_advantages(entropy=torch.ones(6), **kw)
     assert flat["flagged"].sum() == 0
     close(flat["norm_entropy"], torch.zeros(6))
+
+
+def test_trajectory_balance_weighs_every_trajectory_once():
+    # trajectories of 1, 3 and 2 rows: weights 1, 1/3, 1/2 rescaled to mean 1 over 6 rows (sum 3 -> x 2)
+    row_traj = torch.tensor([0, 1, 1, 1, 2, 2])
+    w = trajectory_balance(row_traj)
+    close(w, [2.0, 2 / 3, 2 / 3, 2 / 3, 1.0, 1.0])
+    # a group 1 success (2 steps) vs 1 failure (4 steps), A = +-0.7071: the row sum is negative unless balanced
+    adv = grpo_advantages(torch.tensor([1.0, 0.0]), torch.tensor([0, 0]))[torch.tensor([0, 0, 1, 1, 1, 1])]
+    assert adv.sum() < -1.0
+    close((adv * trajectory_balance(torch.tensor([0, 0, 1, 1, 1, 1]))).sum(), 0.0)
+    assert trajectory_balance(torch.tensor([], dtype=torch.long)).numel() == 0

@@ -57,7 +57,9 @@ def test_each_algorithm_two_iterations(tmp_path, algo, env_id):
 @pytest.mark.slow
 @pytest.mark.parametrize("switch", [["--sr-traj", "false"], ["--sr-adv", "false"], ["--sl-grpo", "false"],
                                     ["--algo", "steppo", "--advantage-level", "token"],
-                                    ["--algo", "steppo", "--ratio-level", "token"]])
+                                    ["--algo", "steppo", "--ratio-level", "token"],
+                                    ["--algo", "grpo", "--balance-trajectories", "true"],
+                                    ["--env", "MockGUI-v0", "--a11y-format", "marks"]])
 def test_ablations_run(tmp_path, switch):
     args = ["train", "--algo", "step", "--env", "ALFWorld-v0", "--out", str(tmp_path / "a"), *SMALL, *switch]
     assert main(args) == 0

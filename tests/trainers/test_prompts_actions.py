@@ -11,7 +11,17 @@ from trainers.algorithms.sl_grpo import action_match
 from trainers.config import make_config
 from trainers.models import load_model
 from trainers.policy import Policy
-from trainers.prompts import History, PromptBuilder, compact_a11y, extract_action, observation_text
+from trainers.prompts import (
+    History,
+    PromptBuilder,
+    compact_a11y,
+    extract_action,
+    mark_action,
+    mark_centres,
+    marked_a11y,
+    observation_text,
+    resolve_marks,
+)
 from trainers.rollout import Roller
 
 ENV = "steprl/Countdown-v0"
@@ -86,6 +96,54 @@ def test_compact_a11y_gives_element_centres():
     assert compact_a11y("not xml <") == "not xml <"
     obs = {"a11y_tree": tree}
     assert "(53, 700)" in observation_text(obs, 1000) and "cp:size" in observation_text(obs, 1000, a11y_format="raw")
+
+
+MARKED_TREE = ('<desktop-frame xmlns:cp="https://x/ns/component"><application name="Settings">'
+               '<check-box name="Wi-Fi" cp:screencoord="(600, 80)" cp:size="(100, 20)"></check-box>'
+               '<radio-button name="Dark" cp:screencoord="(10, 10)" cp:size="(20, 30)"></radio-button>'
+               '</application></desktop-frame>')
+
+
+def test_marks_number_positioned_elements_and_resolve_both_ways():
+    assert marked_a11y(MARKED_TREE) == 'application "Settings"\n[1] check-box "Wi-Fi"\n[2] radio-button "Dark"'
+    centres = mark_centres(MARKED_TREE)
+    assert centres == ((650, 90), (20, 25))
+    assert resolve_marks("pyautogui.doubleClick(@2)", centres) == "pyautogui.doubleClick(20, 25)"
+    assert mark_action("pyautogui.click(x=650, y=90)", centres) == "pyautogui.click(@1)"
+    assert mark_action("pyautogui.click(x=651, y=90)", centres) == "pyautogui.click(x=651, y=90)"  # not a centre
+    assert mark_action('pyautogui.write("@1")', centres) == 'pyautogui.write("@1")'
+
+
+@pytest.mark.parametrize(("response", "centres", "action", "error"), [
+    ("pyautogui.click(@2)", ((650, 90), (20, 25)), "pyautogui.click(20, 25)", None),
+    ("pyautogui.click(@3)", ((650, 90), (20, 25)), "pyautogui.click(@3)", "elements @1..@2"),
+    ("pyautogui.click(@0)", ((650, 90),), "pyautogui.click(@0)", "names no element"),
+    ("pyautogui.click(@1)", (), "pyautogui.click(@1)", "lists none"),
+    ("pyautogui.click(@1)", None, "pyautogui.click(@1)", "pyautogui"),  # no marked prompt: @N is no coordinate
+])
+def test_extract_action_resolves_marks_or_says_why_not(response, centres, action, error):
+    got = extract_action(response, "pyautogui", centres)
+    assert got.action == action and got.valid == (error is None)
+    assert error is None or error in got.error
+
+
+def test_marked_prompts_drive_mockgui_from_sft_targets(tiny):
+    """The SFT target of each oracle step, resolved the way rollout resolves a response, replays the task."""
+    builder = PromptBuilder(tiny.tokenizer, a11y_format="marks", action_mode="pyautogui", max_prompt_tokens=4096)
+    env = gym.make("MockGUI-v0")
+    obs, _ = env.reset(seed=11, options={"task_id": "desktop-settings-wifi-off"})
+    targets = []
+    while True:
+        target = builder.target(env.unwrapped.oracle(), obs)
+        targets.append(target)
+        assert "(@N stands for" in builder.text(obs["instruction"], obs, History())
+        obs, _, terminated, truncated, info = env.step(extract_action(target, "pyautogui", builder.marks(obs)).action)
+        if terminated or truncated:
+            break
+    assert info["success"] and targets[-1] == "DONE"
+    assert all(t.startswith("pyautogui.click(@") for t in targets[:-1])
+    compact = PromptBuilder(tiny.tokenizer, action_mode="pyautogui")
+    assert compact.marks(obs) is None and compact.target("pyautogui.click(x=1, y=2)", obs) == "pyautogui.click(x=1, y=2)"
 
 
 @pytest.mark.parametrize(("variant", "reference", "mode", "expected"), [

@@ -13,6 +13,7 @@ import torch
 
 from steprl_envs.core import UniformSampler
 
+from ..advantages import trajectory_balance
 from ..rollout import Roller, Trajectory
 from ..update import Batch, Updater
 
@@ -58,7 +59,12 @@ class Flat:
                    torch.tensor([r.reward for r in rows], dtype=torch.float32), long(row_task), long(state),
                    long([tasks[t.task_id] for t in trajs]), torch.tensor([t.ret for t in trajs], dtype=torch.float32))
 
-    def batch(self, advantages: torch.Tensor, **kw: Any) -> Batch:
+    def batch(self, advantages: torch.Tensor, balance: bool = False, **kw: Any) -> Batch:
+        """Training samples of every row; ``balance`` scales per-row advantages by :func:`trajectory_balance`
+        (the clipped surrogate is linear in a positive scale of the advantage, so this weighs the row's loss)."""
+        if balance and len(self.rows):
+            weights = trajectory_balance(self.row_traj)
+            advantages = advantages * (weights if advantages.dim() == 1 else weights.unsqueeze(-1))
         return Batch([r.prompt_ids for r in self.rows], [r.response_ids for r in self.rows],
                      [r.logprobs for r in self.rows], advantages, **kw)
 
@@ -116,6 +122,8 @@ class Algorithm:
             "pg_loss": ustats.pg_loss,
             "clipfrac": ustats.clipfrac,
             "samples": len(batch),
+            # The net push of the update: below zero, sampled tokens lose probability overall.
+            "adv_row_mean": float(batch.advantages.float().mean()) if len(batch) else 0.0,
             "optimizer_steps": ustats.steps,
             "skipped_nonfinite": ustats.skipped_nonfinite,
             "invalid_action_rate": rstats.invalid_actions / max(rstats.env_steps, 1),

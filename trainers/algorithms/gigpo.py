@@ -19,4 +19,5 @@ class GiGPO(Algorithm):
         flat = Flat.of(trajs)
         parts = gigpo_parts(flat, self.cfg)
         grouped = (parts["step"] != 0).float().mean().item() if len(flat.rows) else 0.0
-        return flat.batch(parts["advantages"]), {"step_adv_nonzero": grouped}
+        return (flat.batch(parts["advantages"], balance=self.cfg.balance_trajectories),
+                {"step_adv_nonzero": grouped})

@@ -12,4 +12,4 @@ class GRPO(Algorithm):
     def make_batch(self, trajs):
         flat = Flat.of(trajs)
         traj_adv = grpo_advantages(flat.scores, flat.traj_task, self.cfg.norm_adv_by_std)
-        return flat.batch(traj_adv[flat.row_traj]), {}
+        return flat.batch(traj_adv[flat.row_traj], balance=self.cfg.balance_trajectories), {}

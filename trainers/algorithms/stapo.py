@@ -36,6 +36,6 @@ class STAPO(Algorithm):
                                omega=cfg.step_adv_weight, lam=cfg.entropy_lambda, alpha=cfg.stapo_alpha,
                                beta=cfg.stapo_beta, two_sided=cfg.entropy_two_sided)
         flagged = int(out["flagged"].sum())
-        return flat.batch(out["advantages"]), {"flagged_steps": flagged,
+        return flat.batch(out["advantages"], balance=cfg.balance_trajectories), {"flagged_steps": flagged,
                                                 "flagged_fraction": flagged / len(flat.rows),
                                                 "mean_step_entropy": float(entropy.mean())}

@@ -126,7 +126,7 @@ class STEP(Algorithm):
         for g, gen in enumerate(gens):
             row = rows[g // m]
             text = self.policy.decode(gen.response_ids)
-            action = extract_action(text, self.action_mode).action
+            action = extract_action(text, self.action_mode, row.marks).action
             match[g // m, g % m] = action_match(action, row.action, self.action_mode, screen=self.screen,
                                                 radius=self.cfg.sl_point_radius)
         adv = sl_grpo_advantages(match)[:, 1:]
