@@ -1,5 +1,5 @@
 """Learning demonstration (not CI): does RL raise the success rate over an SFT warm start, and how do STEP,
-T-GRPO and GiGPO compare under one sampling budget?
+T-GRPO and GiGPO (``--all``: StepPO and STAPO too) compare under one sampling budget?
 
 Setting (ALFWorld-v0, tiny model, CPU): a fixed set of 64 pick_and_place_simple tasks with an 8-step budget.
 The warm start is deliberately weak (SFT on the oracle steps of half of the tasks, briefly), so that success
@@ -75,7 +75,9 @@ def common(env_id: str = ENV) -> dict:
 #: wrecked the warm start within 4 iterations. Temperature 0.6 keeps rollouts near the greedy policy that is
 #: evaluated (at 1.0 the warm start succeeds in ~10 % of rollouts against 27 % greedy). The reward is the env's
 #: binary success (no invalid-action penalty): with std-normalised group advantages a penalty difference inside
-#: an all-failed group would be blown up to the size of a success signal.
+#: an all-failed group would be blown up to the size of a success signal. No KL penalty: with it T-GRPO holds its
+#: warm start instead of declining (docs/trainers.md, "Why T-GRPO loses ground"); ``--set kl_coef=0.05 --tag kl``
+#: reruns the comparison with one.
 RL = {"lr": 3e-4, "kl_coef": 0.0, "temperature": 0.6, "epochs": 4, "minibatch_size": 512, "micro_batch_size": 32,
       "invalid_action_penalty": 0.0}
 #: The warm start: SFT on the oracle steps of the first 32 tasks, briefly.

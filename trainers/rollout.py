@@ -105,20 +105,24 @@ class Roller:
     def close(self) -> None:
         self.pool.close()
 
-    def run(self, slots: list[tuple[str, str]], seed: int,
-            greedy: bool = False) -> tuple[list[Trajectory], RolloutStats]:
-        """Run one episode per ``(planned_task, task_id)`` slot; seeds are ``seed + slot index``.
+    def run(self, slots: list[tuple[str, str]], seed: int, greedy: bool = False,
+            shared_start: bool = False) -> tuple[list[Trajectory], RolloutStats]:
+        """Run one episode per ``(planned_task, task_id)`` slot.
 
-        Each episode samples from its own generator seeded by its env seed (restarted with a retried attempt), so
-        a round is reproducible although the pool hands back turns in whatever order the envs finish. ``greedy``
-        decodes the most likely response (evaluation)."""
+        Env seeds are ``seed + slot index``; with ``shared_start`` every slot of one task takes the seed of the
+        task's first slot, so a group's rollouts start from the same state (the same layout in envs that draw one
+        per seed), as group baselines and GiGPO's anchor states assume. Each episode samples from its own
+        generator seeded by ``seed + slot index`` (restarted with a retried attempt), so rollouts of one start still
+        differ and a round is reproducible although the pool hands back turns in whatever order the envs finish.
+        ``greedy`` decodes the most likely response (evaluation)."""
         stats = RolloutStats()
         self._greedy = greedy
-        requests = []
+        requests, first_slot = [], {}
         for k, (planned, task_id) in enumerate(slots):
             traj_id, self._next_traj = self._next_traj, self._next_traj + 1
-            requests.append(EpisodeRequest(task_id=task_id, seed=seed + k,
-                                           meta={"traj_id": traj_id, "planned": planned}))
+            env_seed = seed + (first_slot.setdefault(task_id, k) if shared_start else k)
+            requests.append(EpisodeRequest(task_id=task_id, seed=env_seed,
+                                           meta={"traj_id": traj_id, "planned": planned, "stream": seed + k}))
         live: dict[str, tuple[Trajectory, History, str, torch.Generator]] = {}
         finished: list[Trajectory] = []
         self.pool.submit(requests)
@@ -144,7 +148,7 @@ class Roller:
             if info.get("step", 0) == 0 or handle.episode_id not in live:
                 traj = Trajectory(req.meta["traj_id"], req.task_id, req.meta["planned"])
                 live[handle.episode_id] = (traj, History(), handle.instruction or obs.get("instruction", ""),
-                                           episode_generator(req.seed))
+                                           episode_generator(req.meta["stream"]))
             traj, history, instruction, _ = live[handle.episode_id]
             if traj.rows:  # the previous response's outcome is this observation
                 history.add(traj.rows[-1].action or traj.rows[-1].response, self.builder.history_text(obs))

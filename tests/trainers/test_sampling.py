@@ -9,8 +9,11 @@ import math
 import pytest
 import torch
 
+from trainers.config import make_config
 from trainers.models import load_model
 from trainers.policy import Policy
+from trainers.prompts import PromptBuilder
+from trainers.rollout import Roller
 from trainers.train import eval_slots
 
 ENV = "steprl/Countdown-v0"
@@ -77,9 +80,6 @@ def test_eval_slots_are_fixed_and_cycle():
 
 def test_a_rollout_round_and_an_evaluation_repeat_exactly(tmp_path):
     """Same weights, same seed: the same actions in every episode, although the pool finishes them unordered."""
-    from trainers.config import make_config
-    from trainers.prompts import PromptBuilder
-    from trainers.rollout import Roller
     from trainers.train import evaluate
 
     env = "ALFWorld-v0"
@@ -100,3 +100,25 @@ def test_a_rollout_round_and_an_evaluation_repeat_exactly(tmp_path):
     assert first["eval_episodes"] == 6 and first["eval_success_rate"] == second["eval_success_rate"]
     p = first["eval_success_rate"]
     assert first["eval_success_se"] == pytest.approx(math.sqrt(p * (1 - p) / 6))
+
+
+def test_group_rollouts_share_their_start_but_not_their_samples():
+    """MockGUI draws a layout per env seed: a training round gives all slots of one task the same start (GRPO's
+    group, GiGPO's anchor states), each with its own sampling stream; evaluation slots keep their own seeds."""
+    env = "MockGUI-v0"
+    model, tok = load_model("tiny", env, seed=1)
+    cfg = make_config({"env_id": env, "max_new_tokens": 8, "max_prompt_tokens": 384})
+    roller = Roller(env, Policy(model, tok), PromptBuilder.from_config(tok, cfg, "pyautogui"), pool_size=3,
+                    max_new_tokens=8, make_kwargs={"max_steps": 1})
+    task, other = "desktop-settings-wifi-off", "desktop-settings-theme-dark"
+    slots = [(task, task), (task, task), (other, other)]
+    try:
+        shared, _ = roller.run(slots, seed=3, shared_start=True)
+        separate, _ = roller.run(slots, seed=3)
+    finally:
+        roller.close()
+    first = [t.rows[0] for t in shared]
+    assert first[0].state_key == first[1].state_key != first[2].state_key
+    assert first[0].response_ids != first[1].response_ids
+    assert separate[0].rows[0].state_key != separate[1].rows[0].state_key
+    assert first[0].response_ids == separate[0].rows[0].response_ids  # slot 0: same seed, same stream

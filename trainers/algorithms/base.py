@@ -105,7 +105,7 @@ class Algorithm:
     def iterate(self, iteration: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         slots = self.plan(iteration)
-        trajs, rstats = self.roller.run(slots, seed=self.cfg.seed * 1_000_003 + iteration * 10_007)
+        trajs, rstats = self.roller.run(slots, seed=self.cfg.seed * 1_000_003 + iteration * 10_007, shared_start=True)
         t1 = time.perf_counter()
         self.observe(trajs)
         batch, extra = self.make_batch(trajs)
