@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -185,18 +186,18 @@ def curves_png(env_id: str, data: dict[str, dict], sft_rate: float, title: str, 
 
 def parse_sets(items: list[str]) -> dict:
     """``FIELD=VALUE`` strings -> config overrides, each value converted to the field's type."""
-    from dataclasses import fields
+    from trainers.config import parse_field
 
-    from trainers.config import TrainConfig, _parse_bool
-
-    types = {f.name: type(f.default) for f in fields(TrainConfig)}
     out = {}
     for item in items:
         key, sep, value = item.partition("=")
         key = key.replace("-", "_")
-        if not sep or key not in types:
-            raise SystemExit(f"--set {item!r}: expected FIELD=VALUE with a TrainConfig field")
-        out[key] = _parse_bool(value) if types[key] is bool else types[key](value)
+        try:
+            if not sep:
+                raise ValueError("no '='")
+            out[key] = parse_field(key, value)
+        except (ValueError, TypeError, argparse.ArgumentTypeError) as e:
+            raise SystemExit(f"--set {item!r}: expected FIELD=VALUE with a TrainConfig field ({e})") from None
     return out
 
 
@@ -306,18 +307,16 @@ def main() -> None:
     figures, data = run(args.quick, args.jobs, algos, args.seeds, args.iterations, args.env, overrides, name)
     show("learning", figures)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    from dataclasses import asdict
-
     payload = {"name": name, "machine": machine(), "time": time.strftime("%Y-%m-%dT%H:%M:%S"),
                "figures": {k: asdict(v) for k, v in figures.items()}, **data}
     if old is not None:
-        payload = merge(old, payload, asdict)
+        payload = merge(old, payload)
         print(curves_png(payload["env"], payload, payload["sft"]["eval_success_rate"], payload["title"], name))
     path.write_text(json.dumps(payload, indent=2) + "\n")
     print(f"  -> {path}")
 
 
-def merge(old: dict, new: dict, asdict) -> dict:
+def merge(old: dict, new: dict) -> dict:
     """``old`` results with ``new``'s algorithms added or replaced. Refused unless both used the same settings
     (apart from parallelism) and the same warm start, so that the curves stay comparable."""
     same = lambda d: {k: v for k, v in d.items() if k != "jobs"}  # noqa: E731

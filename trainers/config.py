@@ -158,13 +158,26 @@ def _parse_bool(text: str) -> bool:
     raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
 
 
+def _value_parser(default: Any):
+    """How a field's text value (command line, ``--set``) becomes its type, judged by its default."""
+    return {bool: _parse_bool, int: int, float: float}.get(type(default), str)
+
+
+def parse_field(name: str, text: str) -> Any:
+    """``text`` as a value of config field ``name`` (ValueError for an unknown field)."""
+    defaults = {f.name: f.default for f in fields(TrainConfig)}
+    if name not in defaults:
+        raise ValueError(f"unknown config field {name!r}")
+    return _value_parser(defaults[name])(text)
+
+
 def add_arguments(parser: argparse.ArgumentParser, skip: tuple[str, ...] = ()) -> None:
     """One ``--field-name`` option per config field; unset options stay absent so that presets and files apply."""
     parser.add_argument("--config", help="TOML or JSON file of config fields (command-line options win)")
     for f in fields(TrainConfig):
         if f.name in skip:
             continue
-        kind = {bool: _parse_bool, int: int, float: float}.get(type(f.default), str)
+        kind = _value_parser(f.default)
         extra = {"choices": f.metadata["choices"]} if "choices" in f.metadata else {}
         parser.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=kind, default=argparse.SUPPRESS,
                             help=f"{f.metadata['help']} (default: {f.default})", **extra)

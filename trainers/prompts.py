@@ -95,8 +95,7 @@ def marked_a11y(tree: str) -> str:
 
 
 _MARK = re.compile(r"@(\d+)")
-_POINT_CALL = re.compile(r"pyautogui\.(click|doubleClick|rightClick|tripleClick|moveTo)\("
-                         r"(?:x=)?(-?\d+),\s*(?:y=)?(-?\d+)\)")
+_POINT_ACTIONS = ("click", "doubleClick", "rightClick", "tripleClick", "moveTo")
 
 
 def resolve_marks(action: str, centres: tuple[tuple[int, int], ...]) -> str:
@@ -116,9 +115,14 @@ def resolve_marks(action: str, centres: tuple[tuple[int, int], ...]) -> str:
 def mark_action(action: str, centres: tuple[tuple[int, int], ...]) -> str:
     """The inverse for demonstrations: a point action on an element's exact centre becomes ``...(@N)``; any other
     action is returned unchanged (coordinates stay valid in a marked prompt)."""
-    m = _POINT_CALL.fullmatch(action.strip())
-    if m and (point := (int(m.group(2)), int(m.group(3)))) in centres:
-        return f"pyautogui.{m.group(1)}(@{centres.index(point) + 1})"
+    try:
+        parsed = parse_action(action, "pyautogui")
+    except ActionError:
+        return action
+    if len(parsed) == 1 and parsed[0].name in _POINT_ACTIONS and set(parsed[0].args) == {"x", "y"}:
+        point = (parsed[0].args["x"], parsed[0].args["y"])
+        if point in centres:
+            return f"pyautogui.{parsed[0].name}(@{centres.index(point) + 1})"
     return action
 
 
