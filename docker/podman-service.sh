@@ -30,8 +30,10 @@ start)
     if running; then echo "export DOCKER_HOST=unix://$SOCK CONTAINERS_CONF=$CONF"; exit 0; fi
     write_conf
     rm -f "$SOCK"
-    CONTAINERS_CONF="$CONF" nohup podman system service --time=0 "unix://$SOCK" >"$STATE_DIR/service.log" 2>&1 &
-    echo $! > "$PIDFILE"
+    # From the state dir, not the caller's: conmon needs the service's working directory to exist, and a
+    # checkout may be deleted while the service lives on ("write child: broken pipe" on every start).
+    (cd "$STATE_DIR" && CONTAINERS_CONF="$CONF" nohup podman system service --time=0 "unix://$SOCK" \
+        >"$STATE_DIR/service.log" 2>&1 & echo $! > "$PIDFILE")
     for _ in $(seq 100); do [[ -S "$SOCK" ]] && break; sleep 0.05; done
     [[ -S "$SOCK" ]] || { echo "podman service did not open $SOCK; see $STATE_DIR/service.log" >&2; exit 1; }
     echo "export DOCKER_HOST=unix://$SOCK CONTAINERS_CONF=$CONF"
