@@ -42,7 +42,11 @@ def engine():
     except ImportError:
         require_infra(False, "the docker SDK is not installed (pip install 'steprl[osworld]')")
     if not os.environ.get("DOCKER_HOST") and not Path("/var/run/docker.sock").exists() and shutil.which("podman"):
-        out = subprocess.run([str(REPO / "docker" / "podman-service.sh"), "start"], capture_output=True, text=True)
+        try:
+            out = subprocess.run([str(REPO / "docker" / "podman-service.sh"), "start"], capture_output=True,
+                                 text=True, timeout=60)
+        except subprocess.TimeoutExpired:
+            require_infra(False, "docker/podman-service.sh start did not return within 60 s")
         for word in out.stdout.split():
             if "=" in word:
                 key, value = word.split("=", 1)
