@@ -90,3 +90,29 @@ def test_unknown_provider_and_lazy_docker():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": os.getcwd()})
     assert out.stdout.strip() == "False"
+
+
+class _Container:
+    """Stands in for a docker SDK container whose removal fails with ``error``."""
+
+    name = "steprl-desktop-test"
+
+    def __init__(self, error: Exception | None):
+        self.error, self.removed = error, False
+
+    def remove(self, force: bool, v: bool) -> None:
+        if self.error:
+            raise self.error
+        self.removed = force and v
+
+
+def test_container_removal_tolerates_gone_and_reports_the_rest():
+    from steprl_envs.desktop.errors import DesktopError
+    from steprl_envs.desktop.providers import engine
+
+    ok = _Container(None)
+    engine.remove_container(ok, "docker")
+    assert ok.removed
+    engine.remove_container(_Container(RuntimeError("404: No such container: steprl-desktop-test")), "docker")
+    with pytest.raises(DesktopError, match=r"could not remove container steprl-desktop-test: .*device busy.*docker rm -f"):
+        engine.remove_container(_Container(RuntimeError("device busy")), "osworld-vm")

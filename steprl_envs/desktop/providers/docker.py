@@ -93,9 +93,4 @@ class DockerProvider(Provider):
     def _stop(self) -> None:
         container, self.container = self.container, None
         if container is not None:
-            try:
-                container.remove(force=True, v=True)
-            except Exception as e:  # noqa: BLE001 - NotFound: already gone, which is what we want
-                if "no such container" not in str(e).lower() and "not found" not in str(e).lower():
-                    raise DesktopError(self.name, f"could not remove container {container.name}: {e}",
-                                       f"remove it by hand: docker rm -f {container.name}") from None
+            engine.remove_container(container, self.name)

@@ -81,6 +81,16 @@ def remove_stale(client, provider: str | None = None) -> list[str]:
     return removed
 
 
+def remove_container(container, provider: str) -> None:
+    """Force-remove a provider's container with its volumes; one already gone counts as removed."""
+    try:
+        container.remove(force=True, v=True)
+    except Exception as e:  # noqa: BLE001 - NotFound (already gone) is what we want; anything else is reported
+        if "no such container" not in str(e).lower() and "not found" not in str(e).lower():
+            raise DesktopError(provider, f"could not remove container {container.name}: {e}",
+                               f"remove it by hand: docker rm -f {container.name}") from None
+
+
 def remove_named(client, name: str) -> None:
     with contextlib.suppress(Exception):
         client.containers.get(name).remove(force=True, v=True)

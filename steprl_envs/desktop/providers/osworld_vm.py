@@ -122,12 +122,7 @@ class OSWorldVMProvider(Provider):
         container, self.container = self.container, None
         try:
             if container is not None:
-                try:
-                    container.remove(force=True, v=True)
-                except Exception as e:  # noqa: BLE001 - already gone is fine
-                    if "no such container" not in str(e).lower() and "not found" not in str(e).lower():
-                        raise DesktopError(self.name, f"could not remove {container.name}: {e}",
-                                           f"docker rm -f {container.name}") from None
+                engine.remove_container(container, self.name)
         finally:
             if self.workdir:
                 shutil.rmtree(self.workdir, ignore_errors=True)
