@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 FIRST = ("Ada Alan Grace Linus Maya Noor Omar Priya Quinn Rosa Sami Tara Uma Victor Wen Xavier Yara Zoe Bruno "
@@ -23,12 +24,17 @@ EXTENSIONS = ("txt", "md", "csv", "log")
 ALARM_LABELS = ("Wake up", "Gym", "Meds", "Standup", "Lunch", "Bus", "Yoga", "Call mom")
 
 
-def person(rng: random.Random, taken: set[str] = frozenset()) -> str:
+def _unique(draw: Callable[[], str], taken: set[str], what: str) -> str:
+    """A ``draw()`` that is not in ``taken`` (at most 200 tries)."""
     for _ in range(200):
-        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-        if name not in taken:
-            return name
-    raise RuntimeError("name pool exhausted")
+        value = draw()
+        if value not in taken:
+            return value
+    raise RuntimeError(f"{what} pool exhausted")
+
+
+def person(rng: random.Random, taken: set[str] = frozenset()) -> str:
+    return _unique(lambda: f"{rng.choice(FIRST)} {rng.choice(LAST)}", taken, "name")
 
 
 def phone_number(rng: random.Random) -> str:
@@ -40,11 +46,8 @@ def email_of(name: str) -> str:
 
 
 def file_name(rng: random.Random, taken: set[str] = frozenset(), ext: str | None = None) -> str:
-    for _ in range(200):
-        name = f"{rng.choice(WORDS)}_{rng.randint(1, 99)}.{ext or rng.choice(EXTENSIONS)}"
-        if name not in taken:
-            return name
-    raise RuntimeError("file name pool exhausted")
+    return _unique(lambda: f"{rng.choice(WORDS)}_{rng.randint(1, 99)}.{ext or rng.choice(EXTENSIONS)}", taken,
+                   "file name")
 
 
 def sentence(rng: random.Random) -> str:
@@ -52,11 +55,12 @@ def sentence(rng: random.Random) -> str:
 
 
 def clock_time(rng: random.Random, taken: set[str] = frozenset()) -> str:
-    for _ in range(200):
-        t = f"{rng.randint(5, 22):02d}:{rng.choice((0, 15, 30, 45)):02d}"
-        if t not in taken:
-            return t
-    raise RuntimeError("time pool exhausted")
+    return _unique(lambda: f"{rng.randint(5, 22):02d}:{rng.choice((0, 15, 30, 45)):02d}", taken, "time")
+
+
+def next_id(items) -> int:
+    """A free id for a new mail, alarm or note: one more than the largest."""
+    return max((x.id for x in items), default=0) + 1
 
 
 @dataclass
@@ -104,6 +108,17 @@ class Records:
     notes: list[Note] = field(default_factory=list)
     threads: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # contact -> [(in/out, text)]
     submissions: list[dict] = field(default_factory=list)
+
+    def contact(self, name: str) -> Contact | None:
+        return next((c for c in self.contacts if c.name == name), None)
+
+    def alarm_at(self, time: str) -> Alarm | None:
+        """The first alarm at ``time``."""
+        return next((a for a in self.alarms if a.time == time), None)
+
+    def note_titled(self, title: str) -> Note | None:
+        """The first note with that title."""
+        return next((n for n in self.notes if n.title == title), None)
 
 
 def generate(rng: random.Random) -> Records:

@@ -53,23 +53,23 @@ class DesktopShell:
             app.dialog, app.focus = None, None
             app.touch()
 
+    def _close_menu(self) -> None:
+        self.menu = None
+        Revision.next()
+
     def escape(self) -> None:
         if self.menu is not None:
-            self.menu = None
-            Revision.next()
+            self._close_menu()
         elif self.active:
             self.world.apps[self.active].back()
 
     def tap(self, layer: Layer | None, widget: W.Widget | None, count: int) -> None:
         if self.menu is not None:
+            self._close_menu()
             if widget is not None and widget.role == "menu-item":
                 owner, _, tag = widget.uid.partition("/")
-                self.menu = None
-                Revision.next()
                 self.world.apps[owner].click(tag)
-            else:  # a click anywhere else only closes the menu, as on real desktops
-                self.menu = None
-                Revision.next()
+            # a click anywhere else only closes the menu, as on real desktops
             return
         if layer is None:
             return

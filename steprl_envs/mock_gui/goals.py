@@ -11,6 +11,7 @@ from typing import Any
 
 from . import oracle as O
 from .apps.settings import KINDS as DESKTOP_SETTINGS
+from .data import Alarm, Note, next_id
 from .scene import Scene
 from .world import World
 
@@ -110,8 +111,7 @@ class File(Goal):
             world.rec.fs[folder].pop(name, None)
         else:
             world.rec.fs[folder][name] = value
-        world.apps["files"].touch()
-        world.apps["editor"].touch()
+        world.files_changed()
 
     def achieve(self, c, expected, folder, name):
         files, ed = c.apps["files"], c.apps["editor"]
@@ -329,10 +329,6 @@ class Cell(Goal):
 
 
 # -- phone -------------------------------------------------------------------------------------------------------
-def _contact(world: World, name: str):
-    return next((p for p in world.rec.contacts if p.name == name), None)
-
-
 def _to_contact(c: Ctx, name: str) -> Intent:
     """Open the detail page of contact ``name``."""
     if c.page("contacts", "detail", name):
@@ -349,7 +345,7 @@ class ContactField(Goal):
     field = ""
 
     def value(self, world, name):
-        person = _contact(world, name)
+        person = world.rec.contact(name)
         return getattr(person, self.field) if person else None
 
     def achieve(self, c, expected, name):
@@ -357,7 +353,7 @@ class ContactField(Goal):
         if step:
             return step
         app = c.apps["contacts"]
-        person = _contact(c.world, name)
+        person = c.world.rec.contact(name)
         if expected is None:
             if c.page("contacts", "detail", name) and app.dialog == "delete":
                 return O.click("contacts/confirm_delete")
@@ -387,7 +383,7 @@ class ContactStarred(Goal):
     name = "contact_starred"
 
     def value(self, world, name):
-        person = _contact(world, name)
+        person = world.rec.contact(name)
         return person.starred if person else None
 
     def achieve(self, c, expected, name):
@@ -401,16 +397,14 @@ class AlarmState(Goal):
     name = "alarm"
 
     def value(self, world, time):
-        a = next((a for a in world.rec.alarms if a.time == time), None)
+        a = world.rec.alarm_at(time)
         return None if a is None else ("on" if a.on else "off")
 
     def force(self, world, value, time):
-        from .data import Alarm
-
         alarms = world.rec.alarms
         alarms[:] = [a for a in alarms if a.time != time]
         if value is not None:
-            alarms.append(Alarm(max((a.id for a in alarms), default=0) + 1, time, "Alarm", value == "on"))
+            alarms.append(Alarm(next_id(alarms), time, "Alarm", value == "on"))
             alarms.sort(key=lambda a: (a.time, a.id))
         world.apps["clock"].touch()
 
@@ -418,7 +412,7 @@ class AlarmState(Goal):
         step = c.app("clock")
         if step:
             return step
-        alarm = next((a for a in c.world.rec.alarms if a.time == time), None)
+        alarm = c.world.rec.alarm_at(time)
         if alarm is None:
             if c.page("clock", "new"):
                 return c.text("clock", "time", time) or O.click("clock/save")
@@ -442,23 +436,21 @@ class NoteBody(Goal):
     name = "note"
 
     def value(self, world, title):
-        n = next((n for n in world.rec.notes if n.title == title), None)
+        n = world.rec.note_titled(title)
         return n.body if n else None
 
     def force(self, world, value, title):
-        from .data import Note
-
         notes = world.rec.notes
         notes[:] = [n for n in notes if n.title != title]
         if value is not None:
-            notes.append(Note(max((n.id for n in notes), default=0) + 1, title, value))
+            notes.append(Note(next_id(notes), title, value))
         world.apps["notes"].touch()
 
     def achieve(self, c, expected, title):
         step = c.app("notes")
         if step:
             return step
-        note = next((n for n in c.world.rec.notes if n.title == title), None)
+        note = c.world.rec.note_titled(title)
         if c.page("notes", "new") or (note and c.page("notes", "note", str(note.id))):
             if expected is None:
                 return O.click("notes/delete")

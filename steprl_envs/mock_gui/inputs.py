@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..core.actions import Action, ActionError
 from ..core.actions.computer13 import to_pyautogui
 from . import widgets as W
-from .scene import Scene
+from .scene import Layer, Scene
 from .world import World
 
 MODIFIERS = {"ctrl": "ctrl", "ctrlleft": "ctrl", "ctrlright": "ctrl", "shift": "shift", "shiftleft": "shift",
@@ -55,17 +55,16 @@ class Input:
         layer, widget = self.scene.hit(*point)
         self.world.tap(layer, widget, count)
 
+    def _active_layer(self) -> Layer | None:
+        active = self.world.shell.active
+        return self.scene.layer_of_app(active) if active else None
+
     def _active_scrollable(self) -> W.Widget | None:
-        layer = self.scene.layer_of_app(self.world.shell.active or "", None) if self.world.shell.active else None
-        if layer is None:
-            return None
-        return next((w for w in layer.flat if w.flags & W.SCROLLABLE), None)
+        layer = self._active_layer()
+        return next((w for w in layer.flat if w.flags & W.SCROLLABLE), None) if layer else None
 
     def _editables(self) -> list[str]:
-        active = self.world.shell.active
-        if not active:
-            return []
-        layer = self.scene.layer_of_app(active)
+        layer = self._active_layer()
         return [w.uid for w in layer.flat if w.flags & W.EDITABLE] if layer else []
 
     def _press(self, key: str) -> None:
@@ -216,6 +215,6 @@ class Input:
         elif name == "open_app":
             self.world.open_app(args["app_name"])
         elif name == "answer":
-            self.world.answer = args["text"]
+            pass  # accepted, but no MockGUI task is scored on an answer
         else:
             raise ActionError(f"{name} is not supported here")

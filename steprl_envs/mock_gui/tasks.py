@@ -140,8 +140,7 @@ def _pre(world: World, item: dict) -> None:
         GOALS[item["query"]].force(world, item.get("value"), *item.get("args", ()))
     elif item.get("put") == "mail":
         v = item["value"]
-        new_id = max((m.id for m in rec.mails), default=0) + 1
-        rec.mails.insert(0, D.Mail(new_id, "Inbox", v["sender"], "me@example.com", v["subject"], v["body"]))
+        rec.mails.insert(0, D.Mail(D.next_id(rec.mails), "Inbox", v["sender"], "me@example.com", v["subject"], v["body"]))
     elif item.get("put") == "contact":
         v = item["value"]
         rec.contacts.append(D.Contact(v["name"], v["phone"], v.get("email", D.email_of(v["name"]))))

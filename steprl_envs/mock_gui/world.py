@@ -51,7 +51,6 @@ class World:
         self.clock = f"{self.rng.randint(7, 18):02d}:{self.rng.randint(0, 59):02d}"
         self.apps: dict[str, App] = {cls.name: cls(self) for cls in _apps(device)}
         self.clipboard = ""
-        self.answer: str | None = None
         if device == "phone":
             from .phone import PhoneShell
 
@@ -70,6 +69,11 @@ class World:
             random.Random(f"{self._order_seed}:{key}").shuffle(perm)
             self._orders[key] = perm
         return [items[i] for i in perm]
+
+    def files_changed(self) -> None:
+        """Repaint both views of the files: the Files app and the editor (its Open dialog lists them)."""
+        self.apps["files"].touch()
+        self.apps["editor"].touch()
 
     def open_file(self, folder: str, name: str) -> None:
         self.apps["editor"].load(folder, name)

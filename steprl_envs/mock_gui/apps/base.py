@@ -82,9 +82,6 @@ class App:
             return True
         return False
 
-    def edited(self, tag: str) -> None:
-        """Called after the text of field ``tag`` changed."""
-
     # -- fields ------------------------------------------------------------------------------------------------
     def focus_field(self, tag: str, select_all: bool = False) -> None:
         self.focus, self.select_all = tag, select_all
@@ -103,7 +100,6 @@ class App:
             raise ActionError(f"the field holds at most {self.limit(self.focus)} characters; the text was not typed")
         self.values[self.focus] = new
         self.select_all = False
-        self.edited(self.focus)
         self.touch()
 
     def erase(self) -> bool:
@@ -112,13 +108,11 @@ class App:
         value = self.value(self.focus)
         self.values[self.focus] = "" if self.select_all else value[:-1]
         self.select_all = False
-        self.edited(self.focus)
         self.touch()
         return True
 
     def set_field(self, tag: str, value: str) -> None:
         self.values[tag] = value
-        self.edited(tag)
         self.touch()
 
     # -- scrolling ---------------------------------------------------------------------------------------------

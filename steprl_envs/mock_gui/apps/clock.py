@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..data import Alarm
+from ..data import Alarm, next_id
 from ..layout import Flow
 from .phone_base import PageApp
 
@@ -79,7 +79,7 @@ class ClockApp(PageApp):
         time = f"{int(match.group(1)):02d}:{match.group(2)}"
         label = self.value("label").strip() or "Alarm"
         if self.page[0] == "new":
-            alarms.append(Alarm(max((a.id for a in alarms), default=0) + 1, time, label, True))
+            alarms.append(Alarm(next_id(alarms), time, label, True))
         else:
             alarm = self.find(int(self.page[1]))
             alarm.time, alarm.label = time, label

@@ -11,7 +11,7 @@ class ContactsApp(PageApp):
     name, title = "contacts", "Contacts"
 
     def find(self, name: str) -> Contact | None:
-        return next((c for c in self.world.rec.contacts if c.name == name), None)
+        return self.world.rec.contact(name)
 
     def page_title(self) -> str:
         return {"list": "Contacts", "detail": self.page[-1], "edit": "Edit contact", "new": "New contact"}[self.page[0]]

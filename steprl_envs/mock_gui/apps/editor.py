@@ -67,7 +67,7 @@ class EditorApp(App):
         elif kind == "save" and self.path is not None:
             folder, name = self.path
             self.world.rec.fs[folder][name] = self.saved = self.value("doc")
-            self.world.apps["files"].touch()
+            self.world.files_changed()
         elif kind in ("save", "saveas"):
             self.dialog, self.notice = "saveas", ""
             self.values["saveas_name"] = self.path[1] if self.path else ""
@@ -96,7 +96,7 @@ class EditorApp(App):
             self.notice = "Enter a valid file name."
         else:
             self.world.rec.fs[self.target][name] = self.saved = self.value("doc")
-            self.world.apps["files"].touch()
+            self.world.files_changed()
             self.path, self.dialog, self.focus, self.notice = (self.target, name), None, None, ""
         self.touch()
         return True

@@ -96,8 +96,7 @@ class FilesApp(App):
             self.selected, self.dialog, self.notice = None, None, ""
         else:
             return False
-        self.touch()
-        self.world.apps["editor"].touch()  # its Open dialog lists the files
+        self.world.files_changed()
         return True
 
     def submit(self, tag: str | None) -> bool:
@@ -111,6 +110,5 @@ class FilesApp(App):
             return self._say("A file with that name already exists.")
         files[new] = files.pop(self.selected)
         self.selected, self.dialog, self.focus, self.notice = new, None, None, ""
-        self.touch()
-        self.world.apps["editor"].touch()
+        self.world.files_changed()
         return True

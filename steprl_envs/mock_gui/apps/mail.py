@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..data import Mail, email_of
+from ..data import Mail, email_of, next_id
 from ..layout import Flow
 from .base import App
 
@@ -96,9 +96,9 @@ class MailApp(App):
         if "@" not in to:
             self.notice = "Enter the recipient's email address."
         else:
-            new_id = max((m.id for m in self.world.rec.mails), default=0) + 1
-            self.world.rec.mails.append(Mail(new_id, "Sent", "me@example.com", to, self.value("subject").strip(),
-                                             self.value("body")))
+            mails = self.world.rec.mails
+            mails.append(Mail(next_id(mails), "Sent", "me@example.com", to, self.value("subject").strip(),
+                              self.value("body")))
             self.composing, self.focus, self.notice = False, None, "Message sent."
         self.touch()
         return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..data import Note
+from ..data import Note, next_id
 from ..layout import Flow
 from .phone_base import PageApp
 
@@ -49,7 +49,7 @@ class NotesApp(PageApp):
                 self.touch()
                 return True
             if self.page[0] == "new":
-                notes.append(Note(max((n.id for n in notes), default=0) + 1, title, self.value("body")))
+                notes.append(Note(next_id(notes), title, self.value("body")))
             else:
                 note = self.find(int(self.page[1]))
                 note.title, note.body = title, self.value("body")

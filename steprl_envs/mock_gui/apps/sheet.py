@@ -17,7 +17,6 @@ def ref(col: int, row: int) -> str:
 
 class SheetApp(App):
     name, title = "sheet", "Sheet"
-    size = (620, 440)
 
     def __init__(self, world):
         super().__init__(world)
