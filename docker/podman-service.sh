@@ -15,7 +15,6 @@ running() {
 }
 
 write_conf() {
-    mkdir -p "$STATE_DIR"
     cat > "$CONF" <<CONF
 [containers]
 default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]

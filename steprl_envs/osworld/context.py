@@ -30,7 +30,6 @@ class DesktopContext:
     file_cache: str | None = None  # a shared host cache of downloads (<file_cache>/<task_id>/<name>, by URL)
     client_password: str = "password"
     screen: tuple[int, int] = (1920, 1080)
-    provider: str = "local"
     network: bool = True  # may setup and getters fetch http(s) URLs missing from the cache?
     log: list[str] = field(default_factory=list)
 

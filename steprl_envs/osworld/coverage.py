@@ -34,22 +34,17 @@ def analyse(path: str | Path, index: str | None = None) -> dict[str, Any]:
     def row(domain: str) -> dict[str, int]:
         return domains.setdefault(domain, {"tasks": 0, "supported": 0, "unsupported": 0, "not_loaded": 0})
 
-    missing: dict[str, Counter] = {"setup": Counter(), "getters": Counter(), "metrics": Counter(), "options": Counter()}
-    kinds = {"unknown setup step ": "setup", "unknown getter ": "getters", "unknown metric ": "metrics",
-             "unsupported ": "options"}
+    missing: dict[str, Counter] = {kind: Counter() for kind in tasks_mod.REASON_PREFIXES}
     for task in loaded.registry:
         r = row(task.domain)
         r["tasks"] += 1
-        reasons = loaded.unsupported.get(task.id)
-        if not reasons:
+        parts = tasks_mod.missing_parts(task)
+        if not any(parts.values()):
             r["supported"] += 1
             continue
         r["unsupported"] += 1
-        for reason in reasons:
-            for prefix, kind in kinds.items():
-                if reason.startswith(prefix):
-                    missing[kind][reason[len(prefix):]] += 1
-                    break
+        for kind, names in parts.items():
+            missing[kind].update(names)
     problems = []
     for problem in loaded.problems:
         p = Path(problem.path)
@@ -61,7 +56,7 @@ def analyse(path: str | Path, index: str | None = None) -> dict[str, Any]:
     total = {k: sum(d[k] for d in domains.values()) for k in ("tasks", "supported", "unsupported", "not_loaded")}
     return {
         "root": str(root),
-        "indexes": [p.name for p in tasks_mod.find_index(root, index)],
+        "indexes": [p.name for p in loaded.indexes],
         "total": total,
         "domains": dict(sorted(domains.items())),
         "missing": {k: dict(v.most_common()) for k, v in missing.items()},

@@ -163,8 +163,7 @@ class OSWorldEnv(StepEnv):
             client=self.client, home=getattr(self.provider, "home", "") or OSWORLD_HOME, cache_dir=cache_dir,
             task_id=task.id, task_dir=os.path.dirname(path) if path else None, task_root=self.taskset.root,
             file_cache=self.file_cache,
-            client_password=self.client_password, screen=(self.width, self.height), provider=self.provider_name,
-            network=self.network)
+            client_password=self.client_password, screen=(self.width, self.height), network=self.network)
         self._oracle_step = 0
         self._setup_failed = False
         self._png = None
@@ -275,7 +274,3 @@ class OSWorldEnv(StepEnv):
         action = actions[self._oracle_step] if self._oracle_step < len(actions) else "DONE"
         self._oracle_step += 1
         return in_mode(action, self.action_mode)
-
-    def oracle_length(self) -> int:
-        actions = tasks_mod.oracle_actions(self.task) if self.task else None
-        return len(actions) if actions else 0

@@ -82,7 +82,7 @@ def download(ctx: DesktopContext, files: list[dict]) -> None:
 @STEPS.register("upload_file")
 def upload_file(ctx: DesktopContext, files: list[dict]) -> None:
     for item in files:
-        with open(sources._local_path(ctx, item["local_path"]), "rb") as f:
+        with open(sources.local_path(ctx, item["local_path"]), "rb") as f:
             ctx.client.upload(item["path"], f.read())
 
 

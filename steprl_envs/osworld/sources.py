@@ -25,7 +25,7 @@ def default_cache() -> str:
                                                                   "osworld")
 
 
-def _local_path(ctx: DesktopContext, path: str) -> str:
+def local_path(ctx: DesktopContext, path: str) -> str:
     if os.path.isabs(path):
         return path
     for base in (ctx.task_dir, ctx.task_root, os.getcwd()):
@@ -50,10 +50,10 @@ def fetch(ctx: DesktopContext, url: str, name: str | None = None) -> bytes:
     """The bytes behind ``url``; FileNotFoundError (naming where it looked) when they cannot be had."""
     if not isinstance(url, str) or not url:
         raise FileNotFoundError(f"no URL or path given ({url!r})")
-    name = name or os.path.basename(urllib.parse.urlsplit(url).path) or "download"
     parts = urllib.parse.urlsplit(url)
+    name = name or os.path.basename(parts.path) or "download"
     if parts.scheme in ("", "file"):
-        path = _local_path(ctx, urllib.parse.unquote(parts.netloc + parts.path) if parts.scheme else url)
+        path = local_path(ctx, urllib.parse.unquote(parts.netloc + parts.path) if parts.scheme else url)
         try:
             with open(path, "rb") as f:
                 return f.read()

@@ -49,6 +49,7 @@ class TaskSet:
 
     registry: TaskRegistry
     root: str
+    indexes: list[Path] = field(default_factory=list)  # the index files read (none: every example file)
     paths: dict[str, str] = field(default_factory=dict)
     unsupported: dict[str, list[str]] = field(default_factory=dict)
 
@@ -85,9 +86,9 @@ def load(path: str | os.PathLike | None = None, index: str | None = None) -> Tas
     if not root.is_dir():
         raise FileNotFoundError(f"OSWorld task folder {root} does not exist")
     examples = _examples_dir(root)
-    tasks = TaskSet(TaskRegistry(), str(root))
-    entries: list[tuple[str, str]] = []
     indexes = find_index(root, index)
+    tasks = TaskSet(TaskRegistry(), str(root), indexes=indexes)
+    entries: list[tuple[str, str]] = []
     for index_path in indexes:
         try:
             data = json.loads(index_path.read_text(encoding="utf-8"))
@@ -160,17 +161,29 @@ def _metric_option_problems(func: str, options: Any) -> list[str]:
     return []
 
 
-def unsupported_reasons(task: Task) -> list[str]:
-    """Why this task cannot run here (unknown step types, getters, metrics or metric options); empty if it can."""
+#: missing_parts kind -> how unsupported_reasons words a missing name of that kind.
+REASON_PREFIXES = {"setup": "unknown setup step ", "getters": "unknown getter ", "metrics": "unknown metric ",
+                   "options": "unsupported "}
+
+
+def missing_parts(task: Task) -> dict[str, list[str]]:
+    """What this task needs that is not here, by kind (``REASON_PREFIXES``' keys): setup step types, getters and
+    metrics (each once), and metric options (once per metric that uses them); all lists empty if it can run."""
     need = requirements(task)
-    reasons = [f"unknown setup step {s}" for s in dict.fromkeys(need["setup"]) if s not in STEPS]
-    reasons += [f"unknown getter {g}" for g in dict.fromkeys(need["getters"]) if g not in GETTERS]
-    reasons += [f"unknown metric {m}" for m in dict.fromkeys(need["metrics"]) if m not in METRICS]
     funcs = as_list(task.evaluator.get("func"))
     options = as_list(task.evaluator.get("options") or {}, len(funcs))
-    for func, opts in zip(funcs, options, strict=False):
-        reasons += [f"unsupported {p}" for p in _metric_option_problems(str(func), opts)]
-    return reasons
+    return {
+        "setup": [s for s in dict.fromkeys(need["setup"]) if s not in STEPS],
+        "getters": [g for g in dict.fromkeys(need["getters"]) if g not in GETTERS],
+        "metrics": [m for m in dict.fromkeys(need["metrics"]) if m not in METRICS],
+        "options": [p for func, opts in zip(funcs, options, strict=False)
+                    for p in _metric_option_problems(str(func), opts)],
+    }
+
+
+def unsupported_reasons(task: Task) -> list[str]:
+    """Why this task cannot run here (unknown step types, getters, metrics or metric options); empty if it can."""
+    return [REASON_PREFIXES[kind] + name for kind, names in missing_parts(task).items() for name in names]
 
 
 def missing_programs(task: Task) -> list[str]:

@@ -135,9 +135,9 @@ def _end_group(proc: subprocess.Popen, grace: float = 3.0) -> None:
         except ProcessLookupError:
             break
         deadline = time.monotonic() + grace
-        while time.monotonic() < deadline and _group_alive(proc):
+        while (alive := _group_alive(proc)) and time.monotonic() < deadline:
             time.sleep(0.01)
-        if not _group_alive(proc):
+        if not alive:
             break
     proc.wait()
 

@@ -8,6 +8,7 @@ import re
 import zipfile
 
 from . import METRICS
+from .general import match_record
 
 
 def _read(path) -> str:
@@ -157,7 +158,7 @@ def check_json_settings(actual, expected, **options) -> float:
     data = _json_file_or_none(actual)
     if not isinstance(data, dict):
         return 0.0
-    return float(all(k in data and data[k] == v for k, v in expected["expected"].items()))
+    return float(match_record(expected["expected"], data))
 
 
 @METRICS.register()

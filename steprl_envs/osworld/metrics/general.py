@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import json
 import operator
 import re
@@ -210,7 +211,7 @@ def is_included_all_json_objects(gold_file_path, result_file_path) -> float:
         gold = json.load(f)
     with open(result_file_path, encoding="utf-8") as f:
         got = json.load(f)
-    return float(all(k in got and got[k] == v for k, v in gold.items()))
+    return float(match_record(gold, got))
 
 
 @METRICS.register()
@@ -228,18 +229,22 @@ def check_accessibility_tree(result, rules, osname: str = "ubuntu") -> float:
         from lxml import etree
     except ImportError:
         etree = None
+
+    @functools.cache  # the XML (up to 2 MB) is parsed once per parser, on first use
+    def tree(parser: str):
+        return etree.fromstring(result.encode()) if parser == "lxml" else ElementTree.fromstring(result)
+
     total = 1.0
     for rule in rules:
         if "xpath" in rule:
             if etree is not None:
-                elements = etree.fromstring(result.encode()).xpath(rule["xpath"], namespaces=namespaces)
+                elements = tree("lxml").xpath(rule["xpath"], namespaces=namespaces)
             else:
-                elements = ElementTree.fromstring(result).findall(rule["xpath"], namespaces)
+                elements = tree("etree").findall(rule["xpath"], namespaces)
         elif "selectors" in rule:
             from lxml.cssselect import CSSSelector
 
-            elements = CSSSelector(", ".join(rule["selectors"]), namespaces=namespaces)(
-                etree.fromstring(result.encode()))
+            elements = CSSSelector(", ".join(rule["selectors"]), namespaces=namespaces)(tree("lxml"))
         else:
             raise ValueError("check_accessibility_tree: each rule needs 'xpath' or 'selectors'")
         if not elements:

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 
 from . import METRICS
+from .general import ratio
 
 
 def _need(module: str, package: str):
@@ -43,7 +43,7 @@ def compare_docx_files(file1, file2, **options) -> float:
     if options.get("ignore_order", False):
         a, b = sorted(a), sorted(b)
     if options.get("content_only", False):
-        return difflib.SequenceMatcher(None, "\n".join(a), "\n".join(b), autojunk=False).ratio()
+        return ratio("\n".join(a), "\n".join(b))
     if options.get("ignore_blanks", True):
         a = [re.sub(r"\s+", " ", p).strip() for p in a]
         b = [re.sub(r"\s+", " ", p).strip() for p in b]
@@ -72,8 +72,7 @@ def check_file_exists(directory, file_name) -> float:
 
 def _runs(shape):
     for paragraph in shape.text_frame.paragraphs:
-        for run in paragraph.runs:
-            yield paragraph, run
+        yield from paragraph.runs
 
 
 def _color(font):
@@ -120,7 +119,7 @@ def compare_pptx_files(file1, file2, **options) -> float:
             runs_a, runs_b = list(_runs(sa)), list(_runs(sb))
             if len(runs_a) != len(runs_b):
                 return 0.0
-            for (_, ra), (_, rb) in zip(runs_a, runs_b, strict=True):
+            for ra, rb in zip(runs_a, runs_b, strict=True):
                 if ra.text != rb.text:
                     return 0.0
                 fa, fb = ra.font, rb.font
