@@ -35,11 +35,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import RESULTS_DIR, Figure, machine, show  # noqa: E402
+from trainers.config import ALGORITHMS as ALGOS  # noqa: E402  (all algorithms; bench_trainers imports it)
 
 MAIN_ALGOS = ("step", "grpo", "gigpo")
 EXTRA_ALGOS = ("steppo", "stapo")
-#: All algorithms (bench_trainers imports it).
-ALGOS = ("grpo", "gigpo", "step", "steppo", "stapo")
 LABELS = {"step": "STEP", "grpo": "T-GRPO", "gigpo": "GiGPO", "steppo": "StepPO", "stapo": "STAPO"}
 #: Run directories (checkpoints, metrics); only figures and curves go to bench/results/.
 WORK = Path(os.environ.get("STEPRL_BENCH_WORK", Path(tempfile.gettempdir()) / "steprl-bench-learning"))
@@ -95,7 +94,7 @@ def sft_settings(env_id: str = ENV) -> dict:
     return {**common(env_id), **SFT}
 
 
-def warm_start(env_id: str = ENV, quick: bool = False) -> Path:
+def warm_start(env_id: str = ENV) -> Path:
     """SFT checkpoint (reused when already there); its evaluation is the curves' starting point."""
     from trainers.config import make_config
     from trainers.sft import run_sft
@@ -133,11 +132,16 @@ def _job(args: tuple) -> tuple[str, int, list[dict]]:
     return algo, seed, train(env_id, algo, seed, Path(sft), iterations, extra, group)
 
 
+def eval_rows(metrics: list[dict]) -> list[dict]:
+    """The metrics lines of a run that carry an evaluation."""
+    return [m for m in metrics if m.get("eval_success_rate") is not None]
+
+
 def curves(runs: dict[str, dict[int, list[dict]]]) -> dict[str, dict]:
     """Per algorithm: evaluation points (mean env steps, mean / min / max success over seeds, mean SE)."""
     out = {}
     for algo, by_seed in runs.items():
-        evals = [[m for m in r if m.get("eval_success_rate") is not None] for r in by_seed.values()]
+        evals = [eval_rows(r) for r in by_seed.values()]
         n = min(len(e) for e in evals)
         points = []
         for i in range(n):
@@ -208,7 +212,7 @@ def run(quick: bool, jobs: int = 2, algos: tuple[str, ...] = MAIN_ALGOS, seeds: 
     iterations = iterations or (6 if quick else 20)
     eval_every = 2 if quick else 5
     t0 = time.perf_counter()
-    sft = warm_start(env_id, quick)
+    sft = warm_start(env_id)
     sft_report = json.loads((sft / "sft_metrics.json").read_text())
     figures: dict[str, Figure] = {
         f"{env_id}/sft_success": Figure.single(sft_report["eval_success_rate"], "rate",
@@ -227,15 +231,13 @@ def run(quick: bool, jobs: int = 2, algos: tuple[str, ...] = MAIN_ALGOS, seeds: 
                   "sft": sft_report, "curves": curves(runs), "time_per_iter": {}}
     for algo in algos:
         by_seed = runs[algo]
+        evals = [eval_rows(r) for r in by_seed.values()]
         start = [r[0]["eval_success_rate"] for r in by_seed.values()]
-        end = [[m for m in r if m.get("eval_success_rate") is not None][-1]["eval_success_rate"]
-               for r in by_seed.values()]
-        best = [max(m["eval_success_rate"] for m in r if m.get("eval_success_rate") is not None)
-                for r in by_seed.values()]
+        end = [e[-1]["eval_success_rate"] for e in evals]
+        best = [max(m["eval_success_rate"] for m in e) for e in evals]
         per_iter = [m["time_rollout_s"] + m["time_update_s"] for r in by_seed.values() for m in r if m["iteration"]]
         steps = [r[-1]["env_steps"] for r in by_seed.values()]
-        se = statistics.mean([m for m in r if m.get("eval_success_rate") is not None][-1]["eval_success_se"]
-                             for r in by_seed.values())
+        se = statistics.mean(e[-1]["eval_success_se"] for e in evals)
         figures[f"{env_id}/{algo}/eval_success_start"] = Figure.of(start, "rate", "iteration 0 (the warm start)")
         figures[f"{env_id}/{algo}/eval_success_end"] = Figure.of(
             end, "rate", f"after {iterations} iterations; spread over seeds; per-point SE {se:.3f}")
@@ -248,10 +250,8 @@ def run(quick: bool, jobs: int = 2, algos: tuple[str, ...] = MAIN_ALGOS, seeds: 
             [m["time_update_s"] for r in by_seed.values() for m in r if m["iteration"]], "s")
         data["time_per_iter"][algo] = {"median": figures[f"{env_id}/{algo}/time_per_iter"].median,
                                        "mean": statistics.mean(per_iter)}
-    if "step" in algos and "grpo" in algos:
-        ratio = figures[f"{env_id}/step/time_per_iter"].median / figures[f"{env_id}/grpo/time_per_iter"].median
-        figures[f"{env_id}/step_vs_tgrpo_time_ratio"] = Figure.single(ratio, "ratio", "STEP / T-GRPO time per iteration")
-        data["step_vs_tgrpo_time_ratio"] = ratio
+    if (fig := time_ratio(data)) is not None:
+        figures[f"{env_id}/step_vs_tgrpo_time_ratio"] = fig
     what = ("pick_and_place_simple (64 tasks)" if env_id == ENV else
             f"Settings tasks ({len(MOCKGUI_TASKS)}) on unseen layouts, set-of-marks a11y")
     title = (f"{env_id} {what}, tiny model\nB x N = {common(env_id)['batch_tasks']} x "
@@ -265,6 +265,16 @@ def run(quick: bool, jobs: int = 2, algos: tuple[str, ...] = MAIN_ALGOS, seeds: 
     data["wall_s"] = time.perf_counter() - t0
     print(f"  curves -> {png}")
     return figures, data
+
+
+def time_ratio(data: dict, note: str = "") -> Figure | None:
+    """STEP / T-GRPO median time per iteration when both ran: stored as ``data["step_vs_tgrpo_time_ratio"]``
+    and returned as a figure (None when either is missing)."""
+    tpi = data["time_per_iter"]
+    if "step" not in tpi or "grpo" not in tpi:
+        return None
+    data["step_vs_tgrpo_time_ratio"] = ratio = tpi["step"]["median"] / tpi["grpo"]["median"]
+    return Figure.single(ratio, "ratio", "STEP / T-GRPO time per iteration" + note)
 
 
 def result_name(env_id: str, quick: bool) -> str:
@@ -331,12 +341,8 @@ def merge(old: dict, new: dict) -> dict:
     out = {**new, "figures": {**keep, **new["figures"]}, "curves": {**old["curves"], **new["curves"]},
            "time_per_iter": {**old["time_per_iter"], **new["time_per_iter"]},
            "merged": old.get("merged", [old["time"]]) + [new["time"]], "wall_s": old["wall_s"] + new["wall_s"]}
-    tpi = out["time_per_iter"]
-    if "step" in tpi and "grpo" in tpi:
-        ratio = tpi["step"]["median"] / tpi["grpo"]["median"]
-        out["step_vs_tgrpo_time_ratio"] = ratio
-        out["figures"][f"{env}/step_vs_tgrpo_time_ratio"] = asdict(
-            Figure.single(ratio, "ratio", "STEP / T-GRPO time per iteration (runs of different dates)"))
+    if (fig := time_ratio(out, " (runs of different dates)")) is not None:
+        out["figures"][f"{env}/step_vs_tgrpo_time_ratio"] = asdict(fig)
     return out
 
 

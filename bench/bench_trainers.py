@@ -20,7 +20,7 @@ ENV = "ALFWorld-v0"
 
 def run(quick: bool) -> dict[str, Figure]:
     iterations = 2 if quick else 4
-    sft = warm_start(ENV, quick)
+    sft = warm_start(ENV)
     figures: dict[str, Figure] = {}
     budget = f"B x N = {common()['batch_tasks'] * common()['group_size']} episodes"
     for algo in ALGOS:

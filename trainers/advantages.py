@@ -83,6 +83,12 @@ def trajectory_balance(row_traj: torch.Tensor) -> torch.Tensor:
     return weights * (len(row_traj) / weights.sum())
 
 
+def _timeline_order(row_traj: torch.Tensor, row_step: torch.Tensor) -> list[int]:
+    """Row indices sorted by trajectory, then step: each trajectory's steps in time order, trajectory after
+    trajectory (``row_traj``, ``row_step``: ``[R]`` long; returns R indices)."""
+    return torch.argsort(row_traj * (int(row_step.max().item()) + 1 if len(row_step) else 1) + row_step).tolist()
+
+
 def discounted_returns(rewards: torch.Tensor, row_traj: torch.Tensor, row_step: torch.Tensor,
                        gamma: float) -> torch.Tensor:
     """Step returns ``R_t = sum_{k>=t} gamma^(k-t) r_k`` within each trajectory.
@@ -93,10 +99,9 @@ def discounted_returns(rewards: torch.Tensor, row_traj: torch.Tensor, row_step: 
     Returns:
         ``[R]`` returns, aligned with the input rows.
     """
-    order = torch.argsort(row_traj * (int(row_step.max().item()) + 1 if len(row_step) else 1) + row_step)
     out = torch.zeros_like(rewards)
     running, current = 0.0, None
-    for i in reversed(order.tolist()):
+    for i in reversed(_timeline_order(row_traj, row_step)):
         if row_traj[i].item() != current:
             current, running = row_traj[i].item(), 0.0
         running = rewards[i].item() + gamma * running
@@ -182,10 +187,9 @@ def step_gae(rewards: torch.Tensor, values: torch.Tensor, row_traj: torch.Tensor
     Returns:
         ``(advantages [R], returns [R])``; the returns are not whitened.
     """
-    order = torch.argsort(row_traj * (int(row_step.max().item()) + 1 if len(row_step) else 1) + row_step).tolist()
     adv = torch.zeros_like(rewards)
     next_value, running, current = 0.0, 0.0, None
-    for i in reversed(order):
+    for i in reversed(_timeline_order(row_traj, row_step)):
         if row_traj[i].item() != current:
             current, next_value, running = row_traj[i].item(), 0.0, 0.0
         delta = rewards[i].item() + gamma * next_value - values[i].item()
@@ -211,10 +215,9 @@ def token_gae(rewards: torch.Tensor, values: torch.Tensor, mask: torch.Tensor, r
     Returns:
         ``(advantages [R, L], returns [R, L])``, zero outside the mask; advantages whitened over masked tokens.
     """
-    order = torch.argsort(row_traj * (int(row_step.max().item()) + 1 if len(row_step) else 1) + row_step).tolist()
     adv = torch.zeros_like(values)
     next_value, running, current = 0.0, 0.0, None
-    for i in reversed(order):
+    for i in reversed(_timeline_order(row_traj, row_step)):
         if row_traj[i].item() != current:
             current, next_value, running = row_traj[i].item(), 0.0, 0.0
         positions = mask[i].nonzero().flatten().tolist()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import tomllib
-from dataclasses import MISSING, asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -129,11 +129,6 @@ class TrainConfig:
     sft_epochs: int = _f(3, "passes over the SFT data")
     sft_lr: float = _f(1e-3, "SFT learning rate")
 
-    @property
-    def budget(self) -> int:
-        """Episodes per iteration (B x N)."""
-        return self.batch_tasks * self.group_size
-
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -219,8 +214,3 @@ def _check(cfg: TrainConfig) -> None:
     for f in fields(TrainConfig):
         if "choices" in f.metadata and getattr(cfg, f.name) not in f.metadata["choices"]:
             raise ValueError(f"{f.name} must be one of {f.metadata['choices']}, got {getattr(cfg, f.name)!r}")
-
-
-def field_help() -> dict[str, str]:
-    """Field name -> help text (documentation and tests use it)."""
-    return {f.name: f.metadata.get("help", "") for f in fields(TrainConfig) if f.default is not MISSING}

@@ -129,9 +129,10 @@ class Policy:
             logprobs = torch.log_softmax(logits.float() / temperature, dim=-1)
             sample = self._draw(logprobs, generator, generators, greedy)
             chosen = logprobs.gather(-1, sample[:, None]).squeeze(-1)
+            sampled, chosen_logps = sample.tolist(), chosen.tolist()  # one device read per step, not per row
             for i in (~done).nonzero().flatten().tolist():
-                tokens[i].append(int(sample[i]))
-                logps[i].append(float(chosen[i]))
+                tokens[i].append(sampled[i])
+                logps[i].append(chosen_logps[i])
             done |= sample == self.eos_id
             if bool(done.all()):
                 break
@@ -144,35 +145,46 @@ class Policy:
     def decode(self, response_ids: list[int]) -> str:
         return self.tokenizer.decode(response_ids, skip_special_tokens=True)
 
+    def _inputs(self, prompts: list[list[int]], responses: list[list[int]]):
+        """What :meth:`score` and :meth:`values` feed the networks: right-padded ``prompt + response`` ids, their
+        attention mask and position ids; and, ``[R, L]``: the response tokens (0-padded), their mask (bool) and
+        the index of the position whose output predicts each of them."""
+        seqs = [p + r for p, r in zip(prompts, responses, strict=True)]
+        ids, attn = _right_pad(seqs, self.pad_id, self.device)
+        pos = (attn.cumsum(-1) - 1).clamp(min=0)
+        targets, mask = _right_pad(responses, 0, self.device)
+        # Position j of response i is predicted from index len(prompt_i) - 1 + j.
+        index = torch.zeros_like(targets)
+        for i, (p, r) in enumerate(zip(prompts, responses, strict=True)):
+            index[i, : len(r)] = torch.arange(len(p) - 1, len(p) - 1 + len(r), device=self.device)
+        return ids, attn, pos, targets, mask.bool(), index
+
+    def _critic_values(self, ids, attn, pos, index, mask, level: str) -> torch.Tensor:
+        if self.critic is None:
+            raise ValueError("values were asked for but this policy has no critic")
+        v = self.critic(ids, attn, pos)
+        return v.gather(1, index)[:, 0] if level == "step" else v.gather(1, index) * mask
+
     def score(self, prompts: list[list[int]], responses: list[list[int]], *, model: nn.Module | None = None,
               entropy: bool = False, values: str | None = None, temperature: float = 1.0) -> Scores:
         """Log-probs of ``responses`` given ``prompts`` under ``model`` (default: the policy), in one right-padded
         forward pass. ``values``: None, ``"step"`` (critic at the last prompt token) or ``"token"`` (critic before
         each response token). Gradients flow unless the caller disables them."""
         model = model if model is not None else self.model
-        seqs = [p + r for p, r in zip(prompts, responses, strict=True)]
-        ids, attn = _right_pad(seqs, self.pad_id, self.device)
-        pos = (attn.cumsum(-1) - 1).clamp(min=0)
+        ids, attn, pos, targets, mask, index = self._inputs(prompts, responses)
         logits = model(input_ids=ids, attention_mask=attn, position_ids=pos).logits.float() / temperature
-        width = max(len(r) for r in responses)
-        # Position j of response i is predicted from index len(prompt_i) - 1 + j.
-        index = torch.zeros((len(seqs), width), dtype=torch.long, device=self.device)
-        mask = torch.zeros((len(seqs), width), dtype=torch.bool, device=self.device)
-        for i, (p, r) in enumerate(zip(prompts, responses, strict=True)):
-            index[i, : len(r)] = torch.arange(len(p) - 1, len(p) - 1 + len(r), device=self.device)
-            mask[i, : len(r)] = True
         picked = logits.gather(1, index[:, :, None].expand(-1, -1, logits.shape[-1]))
         logprobs = torch.log_softmax(picked, dim=-1)
-        targets = torch.zeros((len(seqs), width), dtype=torch.long, device=self.device)
-        for i, r in enumerate(responses):
-            targets[i, : len(r)] = torch.tensor(r, dtype=torch.long)
         logp = logprobs.gather(-1, targets[:, :, None]).squeeze(-1) * mask
         scores = Scores(logp=logp, mask=mask)
         if entropy:
             scores.entropy = -(logprobs.exp() * logprobs).sum(-1) * mask
         if values is not None:
-            if self.critic is None:
-                raise ValueError("values were asked for but this policy has no critic")
-            v = self.critic(ids, attn, pos)
-            scores.values = v.gather(1, index)[:, 0] if values == "step" else v.gather(1, index) * mask
+            scores.values = self._critic_values(ids, attn, pos, index, mask, values)
         return scores
+
+    def values(self, prompts: list[list[int]], responses: list[list[int]], level: str) -> torch.Tensor:
+        """The critic's values alone (no policy forward pass), as :meth:`score` gives them with ``values=level``:
+        ``[R]`` for ``"step"``, ``[R, L]`` (0 on padding) for ``"token"``."""
+        ids, attn, pos, _, mask, index = self._inputs(prompts, responses)
+        return self._critic_values(ids, attn, pos, index, mask, level)

@@ -215,7 +215,10 @@ class PromptBuilder:
         return mark_action(action, centres) if centres else action
 
     def history_text(self, obs: dict[str, Any]) -> str:
-        """What the history keeps of the observation that followed a response (rollout and SFT both use it)."""
+        """What the history keeps of the observation that followed a response (rollout and SFT both use it):
+        nothing (``""``) unless prompts show it (``history_observations``), so that it is not rendered in vain."""
+        if not self.history_observations:
+            return ""
         return observation_text(obs, 200, self.gui_observation, self.a11y_format)
 
     def encode(self, text: str) -> list[int]:

@@ -93,12 +93,11 @@ class Roller:
 
     def __init__(self, env_id: str, policy: Policy, builder: PromptBuilder, *, pool_size: int = 8,
                  backend: str = "thread", max_new_tokens: int = 32, temperature: float = 1.0,
-                 invalid_action_penalty: float = 0.0, make_kwargs: dict[str, Any] | None = None, seed: int = 0):
+                 invalid_action_penalty: float = 0.0, make_kwargs: dict[str, Any] | None = None):
         self.pool = LocalPool(env_id, pool_size, backend=backend, **(make_kwargs or {}))
         self.policy, self.builder = policy, builder
         self.max_new_tokens, self.temperature = max_new_tokens, temperature
         self.penalty = invalid_action_penalty
-        self.generator = torch.Generator(device=policy.device).manual_seed(seed)
         self._next_traj = 0
         self._greedy = False
 

@@ -82,8 +82,7 @@ def run_sft(cfg: TrainConfig, log=print) -> dict:
     policy.model.save_pretrained(out)
     tokenizer.save_pretrained(out)
     roller = Roller(cfg.env_id, policy, builder, pool_size=cfg.pool_size, backend=cfg.pool_backend,
-                    max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, make_kwargs=make_kwargs,
-                    seed=cfg.seed)
+                    max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, make_kwargs=make_kwargs)
     try:
         ev = evaluate(roller, task_ids, cfg)
     finally:

@@ -120,8 +120,7 @@ class Trainer:
         builder = PromptBuilder.from_config(tokenizer, cfg, self.action_mode)
         self.roller = Roller(cfg.env_id, self.policy, builder, pool_size=cfg.pool_size, backend=cfg.pool_backend,
                              max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature,
-                             invalid_action_penalty=cfg.invalid_action_penalty, make_kwargs=make_kwargs,
-                             seed=cfg.seed)
+                             invalid_action_penalty=cfg.invalid_action_penalty, make_kwargs=make_kwargs)
         self.updater = Updater(self.policy, cfg, ref)
         self.algo = algo_cls(cfg, self.policy, self.updater, self.roller, self.task_ids, self.action_mode)
         self.iteration, self.env_steps, self.episodes = 0, 0, 0

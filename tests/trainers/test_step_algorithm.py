@@ -18,9 +18,7 @@ ENV = "steprl/Countdown-v0"
 
 
 class _NoRoller:
-    import torch
-
-    generator = torch.Generator().manual_seed(0)
+    """These tests hand STEP their trajectories: it never rolls out."""
 
 
 def traj(tid, task, success, steps, tok):

@@ -8,7 +8,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import torch
 
 from steprl_envs.core import UniformSampler
@@ -80,7 +79,6 @@ class Algorithm:
         self.cfg, self.policy, self.updater, self.roller = cfg, policy, updater, roller
         self.task_ids, self.action_mode = task_ids, action_mode
         self.sampler = UniformSampler(task_ids, seed=cfg.seed)
-        self.rng = np.random.default_rng(cfg.seed)
 
     # -- hooks ---------------------------------------------------------------------------------------------------
     def plan(self, iteration: int) -> list[tuple[str, str]]:

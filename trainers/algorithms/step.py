@@ -43,8 +43,11 @@ class STEP(Algorithm):
         self.tracker = SuccessRateTracker(record, alpha=cfg.sr_alpha)
         self.sr_sampler = SuccessRateSampler(self.task_ids, self.tracker, s0=cfg.sr_s0, kappa=cfg.sr_kappa,
                                              gate=cfg.sr_gate, seed=cfg.seed)
+        #: The stream of SL-GRPO's variant draws (nothing else draws from it).
+        self.generator = torch.Generator(device=self.policy.device).manual_seed(cfg.seed)
         self.round_rate: dict[str, float] = {}
         self.prior_rate: dict[str, float] = {}
+        self.record_rate: dict[str, float] = {}
         w, h = (int(v) for v in cfg.screen_size.lower().split("x"))
         self.screen = (w, h)
 
@@ -58,10 +61,11 @@ class STEP(Algorithm):
         by_task: dict[str, list[float]] = defaultdict(list)
         for t in trajs:
             by_task[t.task_id].append(t.score)
-        self.round_rate = {}
-        self.prior_rate = {task: self.tracker.rate(task) or 0.0 for task in by_task}  # before this round
+        self.round_rate, self.record_rate = {}, {}
+        before = self.tracker.snapshot()  # the record before this round
+        self.prior_rate = {task: before[task].rate if task in before else 0.0 for task in by_task}
         for task, scores in by_task.items():
-            self.tracker.update_round(task, scores)
+            self.record_rate[task] = self.tracker.update_round(task, scores).rate  # the record after it
             self.round_rate[task] = sum(s >= 1.0 for s in scores) / len(scores)
 
     def _rate(self, task: str) -> float:
@@ -78,15 +82,15 @@ class STEP(Algorithm):
     def _record(self, task: str) -> float:
         """The smoothed rate after this round's update: SL-GRPO's low-success gate reads the freshest record (a
         task seen for the first time is judged by its first round rather than assumed unsolved)."""
-        rate = self.tracker.rate(task)
-        return 0.0 if rate is None else rate
+        return self.record_rate.get(task, 0.0)
 
     def make_batch(self, trajs):
         cfg = self.cfg
         flat = Flat.of(trajs)
+        rates = {task: s.rate for task, s in self.tracker.snapshot().items()}
         extra = {"replaced_slots": sum(t.planned_task != t.task_id for t in trajs),
-                 "cache_tasks": len(self.sr_sampler.cache()),
-                 "tasks_above_s0": sum(s.rate >= cfg.sr_s0 for s in self.tracker.snapshot().values())}
+                 "cache_tasks": len(self.sr_sampler.cache(rates)),
+                 "tasks_above_s0": sum(rate >= cfg.sr_s0 for rate in rates.values())}
         if not flat.rows:
             return flat.batch(torch.zeros(0)), extra
         if cfg.sr_adv:
@@ -121,7 +125,7 @@ class STEP(Algorithm):
             return []
         m = self.cfg.sl_variants or max(1, self.cfg.group_size // 2 - 1)
         prompts = [r.prompt_ids for r in rows for _ in range(m)]
-        gens = self.policy.generate(prompts, self.cfg.max_new_tokens, self.cfg.temperature, self.roller.generator)
+        gens = self.policy.generate(prompts, self.cfg.max_new_tokens, self.cfg.temperature, self.generator)
         match = torch.zeros((len(rows), m))
         for g, gen in enumerate(gens):
             row = rows[g // m]

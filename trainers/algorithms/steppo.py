@@ -29,24 +29,22 @@ class StepPO(Algorithm):
         if level == "step":
             adv, returns = step_gae(flat.rewards, values, flat.row_traj, flat.row_step, cfg.gamma, cfg.gae_lambda)
         else:
-            width = values.shape[1]
-            mask = torch.zeros_like(values)
-            for i, r in enumerate(flat.rows):
-                mask[i, : len(r.response_ids)] = 1
-            adv, returns = token_gae(flat.rewards, values, mask[:, :width], flat.row_traj, flat.row_step,
-                                     cfg.gamma, cfg.gae_lambda)
+            lengths = torch.tensor([len(r.response_ids) for r in flat.rows])
+            mask = torch.arange(values.shape[1]) < lengths[:, None]  # the response tokens of each row
+            adv, returns = token_gae(flat.rewards, values, mask, flat.row_traj, flat.row_step, cfg.gamma,
+                                     cfg.gae_lambda)
         return flat.batch(adv, returns=returns, old_values=values), {"mean_value": float(values.mean())}
 
     def _values(self, flat: Flat, level: str) -> torch.Tensor:
+        """The critic's values of every row (``[R]``, or ``[R, L]`` padded to the longest response), without
+        gradients, in micro-batches."""
         chunks = []
         mb = self.cfg.micro_batch_size
         width = max(len(r.response_ids) for r in flat.rows)
         with torch.no_grad():
             for s in range(0, len(flat.rows), mb):
                 rows = flat.rows[s:s + mb]
-                sc = self.policy.score([r.prompt_ids for r in rows], [r.response_ids for r in rows], values=level,
-                                       temperature=self.cfg.temperature)
-                v = sc.values.cpu()
+                v = self.policy.values([r.prompt_ids for r in rows], [r.response_ids for r in rows], level).cpu()
                 if level == "token":
                     v = torch.nn.functional.pad(v, (0, width - v.shape[1]))
                 chunks.append(v)
