@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 
 from ..core.actions import Action, ActionError
-from .device import adb_text_format, split_words_and_newlines
+from .device import PACKAGE_NAME, adb_text_format, split_words_and_newlines
 from .uitree import UIElement
 
 Step = tuple[str, object]
@@ -80,7 +80,6 @@ PATTERN_TO_ACTIVITY: tuple[tuple[str, str], ...] = (
 DEFAULT_URIS = {"calendar": "content://com.android.calendar", "browser": "http://",
                 "contacts": "content://contacts/people/", "email": "mailto:",
                 "gallery": "content://media/external/images/media/"}
-_PACKAGE = re.compile(r"[A-Za-z][\w]*(\.[A-Za-z_][\w]*)+")
 ENTER, HOME, BACK = "input keyevent KEYCODE_ENTER", "input keyevent KEYCODE_HOME", "input keyevent KEYCODE_BACK"
 
 
@@ -184,7 +183,7 @@ def plan(action: Action, elements: list[UIElement], screen_size: tuple[int, int]
         activity = activity_for(app)
         if activity is not None:
             return [("shell", f"am start -W -n {activity}")]
-        if _PACKAGE.fullmatch(app):
+        if PACKAGE_NAME.fullmatch(app):
             return [("shell", f"monkey -p {app} -c android.intent.category.LAUNCHER 1")]
         raise ActionError(f"unknown app {app!r:.60}; use an app name (e.g. Contacts, Clock, Settings, Joplin, "
                           "Simple SMS Messenger) or a package name")

@@ -278,7 +278,6 @@ class AndroidDevice:
         local = serial.startswith(("emulator-", "127.0.0.1:", "localhost:"))
         self.screencap_format = ("raw" if local else "png") if screencap == "auto" else screencap
         self.recoveries = 0
-        self._xml_cache: str | None = None
 
     # -- connection ------------------------------------------------------------------------------------------
     @property
@@ -577,7 +576,11 @@ def _key(key: str) -> str:
     return key
 
 
+#: an Android package name (``com.example.app``)
+PACKAGE_NAME = re.compile(r"[A-Za-z][\w]*(\.[A-Za-z_][\w]*)+")
+
+
 def _pkg(package: str) -> str:
-    if not re.fullmatch(r"[A-Za-z][\w]*(\.[A-Za-z_][\w]*)+", package):
+    if not PACKAGE_NAME.fullmatch(package):
         raise ValueError(f"not a package name: {package!r}")
     return package

@@ -90,6 +90,7 @@ class AndroidWorldEnv(StepEnv):
         self._frame: np.ndarray | None = None
         self._ui_text = ""
         self._dead: str | None = None
+        self._fresh = False  # the last refresh is of the current screen (reset's _observe can skip its own)
         self._cursor = [0, 0]
 
     def _build_spaces(self, size: tuple[int, int]) -> None:
@@ -156,7 +157,7 @@ class AndroidWorldEnv(StepEnv):
         params.update((task.config or {}).get("params", {}) if isinstance(task.config, dict) else {})
         params["seed"] = self.instance_seed
         self.task_eval = TASK_CLASSES[cls_name](params)
-        self.interaction_cache, self._dead, self._cursor = "", None, [0, 0]
+        self.interaction_cache, self._dead, self._cursor, self._fresh = "", None, [0, 0], False
         for attempt in (0, 1):
             try:
                 dev = self._ensure_device()
@@ -165,6 +166,7 @@ class AndroidWorldEnv(StepEnv):
                 if self.task_eval.start_on_home_screen:
                     dev.keyevent("KEYCODE_HOME")
                 self._refresh()
+                self._fresh = True
                 return
             except DeviceGone:
                 if attempt:
@@ -226,7 +228,9 @@ class AndroidWorldEnv(StepEnv):
         self._ui_text = "\n".join(f"UI element {i}: {e.describe()}" for i, e in enumerate(self.ui_elements))
 
     def _observe(self):
-        if not self._dead and self.device is not None:
+        if self._fresh:  # _setup has just refreshed; nothing ran on the device since
+            self._fresh = False
+        elif not self._dead and self.device is not None:
             try:
                 self._refresh()
             except DeviceGone as e:
@@ -312,12 +316,8 @@ class AndroidWorldEnv(StepEnv):
         return None
 
     def _fmt(self, action: Action) -> str:
-        if self.action_mode == "android":
+        if self.action_mode == "android" or action.name in ("DONE", "FAIL", "WAIT"):
             return self.format([action])
-        from ..core.actions import format_action
-
-        if action.name in ("DONE", "FAIL", "WAIT"):
-            return format_action([action], "pyautogui")
         raise NotImplementedError("the oracle speaks the android action space")
 
     def render(self):

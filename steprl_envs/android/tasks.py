@@ -181,26 +181,30 @@ def _phones(dev: AndroidDevice, name: str) -> list[dict]:
     return dev.content_query(CONTACTS_PHONES, ["display_name", "data1"], where=f"display_name={_sql(name)}")
 
 
+def _put_contact(dev: AndroidDevice, name: str, number: str | None = None) -> None:
+    """Delete the contacts called ``name``, then (with a ``number``) add one with that number."""
+    dev.content_delete(CONTACTS_PHONES, where=f"display_name={_sql(name)}")
+    if number is not None:
+        dev.content_insert(CONTACTS_PHONES, {"display_name": name, "data1": number})
+
+
 class _ContactTask(TaskEval):
     app_names = ("contacts",)
+    #: the contact exists (with ``number``) when the task starts
+    existing: ClassVar[bool] = True
 
     @classmethod
     def generate_random_params(cls, rng):
         return {"name": _person(rng), "number": _number(rng)}
 
-    def _remove(self, dev, name):
-        dev.content_delete(CONTACTS_PHONES, where=f"display_name={_sql(name)}")
-
-    def _add(self, dev, name, number):
-        dev.content_insert(CONTACTS_PHONES, {"display_name": name, "data1": number})
+    def setup(self, dev):
+        _put_contact(dev, self.params["name"], self.params["number"] if self.existing else None)
 
 
 class ContactsAddContact(_ContactTask):
     template = "Create a new contact for {name}. Their number is {number}."
     complexity = 1.2
-
-    def setup(self, dev):
-        self._remove(dev, self.params["name"])
+    existing = False
 
     def is_successful(self, dev, answer=None):
         rows = _phones(dev, self.params["name"])
@@ -213,10 +217,6 @@ class ContactsAddContact(_ContactTask):
 class ContactsDeleteContact(_ContactTask):
     template = "Delete the contact {name}."
     complexity = 1.2
-
-    def setup(self, dev):
-        self._remove(dev, self.params["name"])
-        self._add(dev, self.params["name"], self.params["number"])
 
     def is_successful(self, dev, answer=None):
         return 0.0 if _phones(dev, self.params["name"]) else 1.0
@@ -233,10 +233,6 @@ class ContactsEditNumber(_ContactTask):
     def generate_random_params(cls, rng):
         return {**super().generate_random_params(rng), "new_number": _number(rng)}
 
-    def setup(self, dev):
-        self._remove(dev, self.params["name"])
-        self._add(dev, self.params["name"], self.params["number"])
-
     def is_successful(self, dev, answer=None):
         rows = _phones(dev, self.params["name"])
         return 1.0 if rows and all(_digits(r["data1"]) == _digits(self.params["new_number"]) for r in rows) else 0.0
@@ -248,10 +244,6 @@ class ContactsEditNumber(_ContactTask):
 class ContactsStarContact(_ContactTask):
     template = "Add {name} to my favourite (starred) contacts."
     complexity = 1.2
-
-    def setup(self, dev):
-        self._remove(dev, self.params["name"])
-        self._add(dev, self.params["name"], self.params["number"])
 
     def is_successful(self, dev, answer=None):
         rows = dev.content_query(CONTACTS, ["display_name", "starred"], where=f"display_name={_sql(self.params['name'])}")
@@ -265,10 +257,6 @@ class ContactsPhoneQuery(_ContactTask):
     template = "What is the phone number of {name}? Answer with the number only."
     answer_task = True
 
-    def setup(self, dev):
-        self._remove(dev, self.params["name"])
-        self._add(dev, self.params["name"], self.params["number"])
-
     def is_successful(self, dev, answer=None):
         return 1.0 if answer and _digits(answer) == _digits(self.params["number"]) else 0.0
 
@@ -280,6 +268,8 @@ class ContactsPhoneQuery(_ContactTask):
 class _AlarmTask(TaskEval):
     app_names = ("clock",)
     start_state: ClassVar[int | None] = None  # None: no alarm at that time; else enabled 0/1
+    #: the alarm's state the oracle aims for ("on", "off", or None: no alarm)
+    oracle_state: ClassVar[str | None] = "on"
 
     @classmethod
     def generate_random_params(cls, rng):
@@ -303,6 +293,9 @@ class _AlarmTask(TaskEval):
         h, m = self._hm()
         return dev.sqlite_query(ALARMS_DB, "SELECT * FROM alarm_templates WHERE hour=? AND minutes=?", (h, m))
 
+    def oracle_checks(self):
+        return [{"query": "alarm", "args": [self.params["time"]], "equals": self.oracle_state}]
+
 
 class ClockAlarmAdd(_AlarmTask):
     template = "Create an alarm at {time} in the Clock app."
@@ -310,9 +303,6 @@ class ClockAlarmAdd(_AlarmTask):
 
     def is_successful(self, dev, answer=None):
         return 1.0 if any(r["enabled"] for r in self.rows(dev)) else 0.0
-
-    def oracle_checks(self):
-        return [{"query": "alarm", "args": [self.params["time"]], "equals": "on"}]
 
 
 class ClockAlarmTurnOn(_AlarmTask):
@@ -323,32 +313,25 @@ class ClockAlarmTurnOn(_AlarmTask):
         rows = self.rows(dev)
         return 1.0 if rows and all(r["enabled"] for r in rows) else 0.0
 
-    def oracle_checks(self):
-        return [{"query": "alarm", "args": [self.params["time"]], "equals": "on"}]
-
 
 class ClockAlarmTurnOff(_AlarmTask):
     template = "Turn off the {time} alarm in the Clock app."
     start_state = 1
+    oracle_state = "off"
 
     def is_successful(self, dev, answer=None):
         rows = self.rows(dev)
         return 1.0 if rows and not any(r["enabled"] for r in rows) else 0.0
-
-    def oracle_checks(self):
-        return [{"query": "alarm", "args": [self.params["time"]], "equals": "off"}]
 
 
 class ClockAlarmDelete(_AlarmTask):
     template = "Delete the {time} alarm."
     complexity = 1.5
     start_state = 1
+    oracle_state = None
 
     def is_successful(self, dev, answer=None):
         return 0.0 if self.rows(dev) else 1.0
-
-    def oracle_checks(self):
-        return [{"query": "alarm", "args": [self.params["time"]], "equals": None}]
 
 
 # -- notes (Joplin's joplin.sqlite) ------------------------------------------------------------------------------
@@ -433,14 +416,17 @@ class _SmsTask(TaskEval):
         wanted = {a for a in addresses} | {_digits(a) for a in addresses if _digits(a)}
         return [r["body"] or "" for r in rows if r["address"] in wanted or _digits(r["address"]) in wanted]
 
+    def _was_sent(self, dev, *addresses: str) -> bool:
+        """The task's message is among the texts sent to ``addresses``."""
+        return any(_norm(b) == _norm(self.params["message"]) for b in self.sent_to(dev, *addresses))
+
 
 class SimpleSmsSend(_SmsTask):
     template = 'Send a text message to {number} saying "{message}" with Simple SMS Messenger.'
     complexity = 1.2
 
     def is_successful(self, dev, answer=None):
-        return 1.0 if any(_norm(b) == _norm(self.params["message"]) for b in self.sent_to(dev, self.params["number"])) \
-            else 0.0
+        return 1.0 if self._was_sent(dev, self.params["number"]) else 0.0
 
     def oracle_checks(self):
         return [{"query": "sms", "args": [self.params["number"]], "equals": self.params["message"]}]
@@ -452,12 +438,10 @@ class SimpleSmsSendToContact(_SmsTask):
     app_names = ("messages", "contacts")
 
     def setup(self, dev):
-        dev.content_delete(CONTACTS_PHONES, where=f"display_name={_sql(self.params['name'])}")
-        dev.content_insert(CONTACTS_PHONES, {"display_name": self.params["name"], "data1": self.params["number"]})
+        _put_contact(dev, self.params["name"], self.params["number"])
 
     def is_successful(self, dev, answer=None):
-        bodies = self.sent_to(dev, self.params["name"], self.params["number"])
-        return 1.0 if any(_norm(b) == _norm(self.params["message"]) for b in bodies) else 0.0
+        return 1.0 if self._was_sent(dev, self.params["name"], self.params["number"]) else 0.0
 
     def oracle_checks(self):
         return [{"query": "sms", "args": [self.params["name"]], "equals": self.params["message"]}]
@@ -477,20 +461,12 @@ class SimpleSmsLastMessageQuery(_SmsTask):
         return self.params["message"]
 
 
-class ContactsNumberToSms(_SmsTask):
-    """Multi-app: read a number in Contacts, then text it."""
+class ContactsNumberToSms(SimpleSmsSendToContact):
+    """Multi-app: read a number in Contacts, then text it (set up and checked as SimpleSmsSendToContact)."""
 
     template = 'Look up the phone number of {name} in Contacts and send "{message}" to that number.'
     complexity = 2.4
     app_names = ("contacts", "messages")
-
-    def setup(self, dev):
-        dev.content_delete(CONTACTS_PHONES, where=f"display_name={_sql(self.params['name'])}")
-        dev.content_insert(CONTACTS_PHONES, {"display_name": self.params["name"], "data1": self.params["number"]})
-
-    def is_successful(self, dev, answer=None):
-        bodies = self.sent_to(dev, self.params["number"], self.params["name"])
-        return 1.0 if any(_norm(b) == _norm(self.params["message"]) for b in bodies) else 0.0
 
     def oracle_checks(self):
         return [{"query": "sms", "args": [self.params["number"]], "equals": self.params["message"]}]

@@ -84,8 +84,7 @@ class UIElement:
              "resource_name": self.resource_name, "hint_text": self.hint_text,
              "bbox_pixels": asdict(self.bbox_pixels) if self.bbox_pixels else None,
              "is_checked": self.is_checked, "is_clickable": self.is_clickable, "is_editable": self.is_editable,
-             "is_focused": self.is_focused, "is_scrollable": self.is_scrollable, "is_selected": self.is_selected,
-             "is_enabled": None if self.is_enabled else False}
+             "is_focused": self.is_focused, "is_scrollable": self.is_scrollable, "is_selected": self.is_selected}
         return json.dumps({k: v for k, v in d.items() if v not in (None, False, "")} | (
             {"is_enabled": False} if self.is_enabled is False else {}), ensure_ascii=False)
 
@@ -143,16 +142,14 @@ def parse_ui_xml(xml: str, *, mode: str = "leaves", screen_size: tuple[int, int]
         raise UITreeError(f"expected a <hierarchy> root, got <{root.tag}>")
     out: list[UIElement] = []
 
-    def walk(node: ET.Element, is_root: bool) -> None:
+    def walk(node: ET.Element) -> None:
         children = [c for c in node if c.tag == "node"]
-        if not is_root:
-            keep = mode == "all" or not children or node.get("content-desc") or _flag(node, "scrollable")
-            if keep:
-                out.append(_element(node, screen_size))
+        if mode == "all" or not children or node.get("content-desc") or _flag(node, "scrollable"):
+            out.append(_element(node, screen_size))
         for child in children:
-            walk(child, False)
+            walk(child)
 
     for top in root:
         if top.tag == "node":
-            walk(top, False)
+            walk(top)
     return out

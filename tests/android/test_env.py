@@ -77,6 +77,22 @@ def test_gym_make_with_screenshots(adb_path):
         env.close()
 
 
+def test_reset_and_step_each_read_the_screen_once(sim_env, monkeypatch):
+    """A UI dump costs 1-2 s on a real device: reset reads the screen once (in its setup), and so does a step."""
+    from steprl_envs.android.device import AndroidDevice
+
+    reads = []
+    for name in ("screenshot", "ui_xml"):
+        original = getattr(AndroidDevice, name)
+        monkeypatch.setattr(AndroidDevice, name, lambda self, _f=original, _n=name: reads.append(_n) or _f(self))
+    env = sim_env(task_id="SystemWifiTurnOn", observation="both")
+    for call in (lambda: env.reset(seed=0), lambda: env.step(CLICK_HOME), lambda: env.step(CLICK_HOME),
+                 lambda: env.reset(seed=1), lambda: env.step(DONE)):
+        reads.clear()
+        call()
+        assert sorted(reads) == ["screenshot", "ui_xml"]
+
+
 def test_malformed_actions_and_bad_indices_cost_a_step(sim_env):
     env = sim_env(task_id="SystemWifiTurnOn", observation="ui")
     env.reset(seed=0)

@@ -284,6 +284,16 @@ def _service_command(service: str) -> tuple[bool, str]:
     return "v2" in options, command
 
 
+def _v2_packet(kind: int, data: bytes) -> bytes:
+    """A shell v2 packet: id (0 stdin, 1 stdout, 2 stderr, 3 exit), little-endian length, data."""
+    return struct.pack("<BI", kind, len(data)) + data
+
+
+def _v2_exit(code: int) -> bytes:
+    """The shell v2 exit packet: one byte, the exit status (0-255)."""
+    return _v2_packet(3, bytes([code]))
+
+
 #: in-process runner for simple commands: command line -> (exit code, stdout, stderr), or None to use the shell
 FastPath = Callable[[str], "tuple[int, bytes, bytes] | None"]
 
@@ -298,7 +308,7 @@ def shell_service(env: dict[str, str], cwd: str, fast: FastPath | None = None) -
         v2, command = _service_command(service)
         if not command:
             msg = b"steprl sim: interactive shells are not supported; pass a command\n"
-            stream.write(struct.pack("<BI", 2, len(msg)) + msg + struct.pack("<BIB", 3, 1, 1) if v2 else msg)
+            stream.write(_v2_packet(2, msg) + _v2_exit(1) if v2 else msg)
             return
         answer = fast(command) if fast is not None else None
         if answer is not None:
@@ -306,10 +316,10 @@ def shell_service(env: dict[str, str], cwd: str, fast: FastPath | None = None) -
             if v2:
                 packets = b""
                 if out:
-                    packets += struct.pack("<BI", 1, len(out)) + out
+                    packets += _v2_packet(1, out)
                 if err:
-                    packets += struct.pack("<BI", 2, len(err)) + err
-                stream.write(packets + struct.pack("<BIB", 3, 1, code & 0xFF))
+                    packets += _v2_packet(2, err)
+                stream.write(packets + _v2_exit(code & 0xFF))
             else:
                 stream.write(out + err)
             return
@@ -329,7 +339,7 @@ def shell_service(env: dict[str, str], cwd: str, fast: FastPath | None = None) -
                 if pipe is not None:
                     pipe.close()
         if v2:
-            stream.write(struct.pack("<BIB", 3, 1, code & 0xFF if code >= 0 else 128 + (-code & 0x7F)))
+            stream.write(_v2_exit(code & 0xFF if code >= 0 else 128 + (-code & 0x7F)))
 
     return run
 
@@ -361,7 +371,7 @@ def _pump_output(stream: Stream, proc: subprocess.Popen, v2: bool) -> None:
                 del pipes[fd]
                 poller.unregister(fd)
                 continue
-            stream.write(struct.pack("<BI", pipes[fd], len(data)) + data if v2 else data)
+            stream.write(_v2_packet(pipes[fd], data) if v2 else data)
 
 
 def _pump_stdin(stream: Stream, proc: subprocess.Popen) -> None:
