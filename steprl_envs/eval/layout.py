@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..core.recorder import RESULT_FILE, episode_dir
 
@@ -51,16 +51,31 @@ def read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def episode_state(path: Path) -> tuple[str, str | None]:
-    """``done``, ``errored`` (with its cause), ``corrupt`` (unreadable files, with the reason) or ``todo``."""
+class EpisodeFiles(NamedTuple):
+    """An episode's state (see :func:`episode_state`) and, when it is ``done``, its result.json and harness.json."""
+
+    state: str
+    cause: str | None = None
+    result: Any = None
+    verdict: Any = None
+
+
+def read_episode(path: Path) -> EpisodeFiles:
+    """Read an episode's harness.json and result.json once, for its state and its numbers."""
     harness = path / HARNESS_FILE
     if not harness.is_file():
-        return "todo", None
+        return EpisodeFiles("todo")
     try:
         verdict = read_json(harness)
         if verdict.get("status") == "errored":
-            return "errored", str(verdict.get("error"))
-        read_json(path / RESULT_FILE)
+            return EpisodeFiles("errored", str(verdict.get("error")))
+        result = read_json(path / RESULT_FILE)
     except (OSError, ValueError, AttributeError) as e:
-        return "corrupt", f"{type(e).__name__}: {e}"
-    return "done", None
+        return EpisodeFiles("corrupt", f"{type(e).__name__}: {e}")
+    return EpisodeFiles("done", None, result, verdict)
+
+
+def episode_state(path: Path) -> tuple[str, str | None]:
+    """``done``, ``errored`` (with its cause), ``corrupt`` (unreadable files, with the reason) or ``todo``."""
+    files = read_episode(path)
+    return files.state, files.cause

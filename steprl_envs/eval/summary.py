@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ..core.io import dumps, write_atomic
-from ..core.recorder import RESULT_FILE
 from .hashing import file_hashes, hashes_digest
-from .layout import HARNESS_FILE, HASHES_FILE, RUN_FILE, SUMMARY_FILE, episode_path, episode_state, read_json
+from .layout import HASHES_FILE, RUN_FILE, SUMMARY_FILE, episode_path, read_episode, read_json
 from .protocol import git_state, package_versions
 
 
@@ -39,13 +38,12 @@ def episode_record(out: Path, planned: dict[str, Any]) -> dict[str, Any]:
     path = episode_path(out, planned["suite"], planned["task_id"], planned["seed"])
     record = {**planned, "path": path.relative_to(out).as_posix(), "status": "missing", "score": 0.0,
               "success": False, "steps": 0, "error": None, "tokens": None, "wall_time_s": 0.0}
-    state, cause = episode_state(path)
+    state, cause, result, verdict = read_episode(path)
     if state == "todo":
         return record
     if state != "done":
         record.update(status="errored", error=cause if state == "errored" else f"corrupt episode files: {cause}")
         return record
-    result, verdict = read_json(path / RESULT_FILE), read_json(path / HARNESS_FILE)
     record.update(status="ok", score=float(result.get("score", 0.0)), success=bool(result.get("success")),
                   steps=int(result.get("steps", 0)), tokens=verdict.get("tokens"),
                   wall_time_s=float(verdict.get("wall_time_s") or 0.0))

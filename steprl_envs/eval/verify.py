@@ -19,7 +19,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from ..core.recorder import RESULT_FILE, load_episode
+from ..core.recorder import RESULT_FILE, Episode, load_episode
 from .hashing import file_hashes, hashes_digest
 from .layout import HASHES_FILE, RUN_FILE, SUMMARY_FILE, episode_path, read_json
 from .protocol import protocol_hash
@@ -42,21 +42,28 @@ def verify(out: str | Path, *, replay: bool = True) -> dict[str, Any]:
         problems.append("protocol: its hash does not match its content or run.json")
     records = scores(out, run)
     checked = {e["path"] for e in records["episodes"] if e["status"] == "ok"}
-    done = [p for p in run["episodes"] if _rel(out, p) in checked]
-    for planned in done:
-        problems += _check_episode(out, episode_path(out, planned["suite"], planned["task_id"], planned["seed"]))
-    replayed = 0
-    if replay and done:
-        replay_problems, replayed = _replay(out, run, done)
-        problems += replay_problems
+    done = []
+    for planned in run["episodes"]:
+        path = episode_path(out, planned["suite"], planned["task_id"], planned["seed"])
+        if path.relative_to(out).as_posix() in checked:
+            done.append((planned, path))
+    env, replay_problems = _replay_env(run["protocol"]) if replay and done else (None, [])
+    try:  # one pass: each episode is read once, checked, then replayed (its problems listed after the checks')
+        for planned, path in done:
+            episode_problems, episode = _check_episode(out, path)
+            problems += episode_problems
+            if env is not None:
+                episode = episode if episode is not None else load_episode(path)
+                replay_problems += _replay(env, planned, path.relative_to(out).as_posix(), episode)
+    finally:
+        if env is not None:
+            env.close()
+    problems += replay_problems
     for key in RECOMPUTED:
         if not _close(summary.get(key), records[key]):
             problems.append(f"summary.json: {key!r} differs from the scores recomputed from the episodes")
+    replayed = len(done) if env is not None else 0
     return {"ok": not problems, "problems": problems, "episodes_checked": len(checked), "episodes_replayed": replayed}
-
-
-def _rel(out: Path, planned: dict[str, Any]) -> str:
-    return episode_path(out, planned["suite"], planned["task_id"], planned["seed"]).relative_to(out).as_posix()
 
 
 def _check_hashes(out: Path, summary: dict[str, Any], hashes: dict[str, str]) -> list[str]:
@@ -74,16 +81,19 @@ def _check_hashes(out: Path, summary: dict[str, Any], hashes: dict[str, str]) ->
     return problems
 
 
-def _check_episode(out: Path, path: Path) -> list[str]:
+def _check_episode(out: Path, path: Path) -> tuple[list[str], Episode | None]:
+    """The episode's problems, and the episode when its folder could be loaded (for the replay)."""
     where = path.relative_to(out).as_posix()
+    episode = None
     try:
         episode = load_episode(path)
-        result = read_json(path / RESULT_FILE)
+        # load_episode read result.json when it is there; read_json raises the error to report when it is not
+        result = episode.result if episode.result is not None else read_json(path / RESULT_FILE)
         text_score = float((path / "result.txt").read_text().strip())
     except (OSError, ValueError) as e:
-        return [f"{where}: unreadable ({e})"]
+        return [f"{where}: unreadable ({e})"], episode
     if not episode.steps:
-        return [f"{where}: finished with an empty trajectory"]
+        return [f"{where}: finished with an empty trajectory"], episode
     last = episode.steps[-1]
     info = last.get("info") or {}
     problems = []
@@ -98,43 +108,41 @@ def _check_episode(out: Path, path: Path) -> list[str]:
             problems.append(f"{where}: {name} score {recorded} differs from the trajectory's {info.get('score')}")
     if bool(result.get("success")) != bool(info.get("success")):
         problems.append(f"{where}: result.json success differs from the trajectory's")
-    return problems
+    return problems, episode
 
 
-def _replay(out: Path, run: dict[str, Any], planned: list[dict[str, Any]]) -> tuple[list[str], int]:
+def _replay_env(protocol: dict[str, Any]) -> tuple[Any, list[str]]:
+    """``(env, [])`` for replays, or ``(None, [why not])``."""
     import gymnasium as gym
 
     import steprl_envs  # noqa: F401  (registers the ids)
 
-    protocol = run["protocol"]
     kwargs = dict(protocol.get("env_kwargs") or {})
     if protocol.get("max_steps") is not None:
         kwargs["max_steps"] = protocol["max_steps"]
     try:
-        env = gym.make(protocol["env_id"], **kwargs)
+        return gym.make(protocol["env_id"], **kwargs), []
     except Exception as e:  # an env this machine cannot make: say so instead of failing the whole check
-        return [f"replay: cannot make {protocol['env_id']} here ({type(e).__name__}: {e}); use --no-replay"], 0
-    problems = []
-    try:
-        for p in planned:
-            where = _rel(out, p)
-            steps = load_episode(out / where).steps
-            env.reset(seed=p["seed"], options={"task_id": p["task_id"]})
-            info: dict[str, Any] = {}
-            n = 0
-            for step in steps:
-                _, _, terminated, truncated, info = env.step(step["action"])
-                n += 1
-                if terminated or truncated:
-                    break
-            recorded = steps[-1]["info"] if steps else {}
-            if n != len(steps) or not _close(info.get("score"), recorded.get("score")) or \
-                    bool(info.get("success")) != bool(recorded.get("success")):
-                problems.append(f"{where}: replaying the recorded actions gives score {info.get('score')} after {n} "
-                                f"steps, the recording says {recorded.get('score')} after {len(steps)}")
-    finally:
-        env.close()
-    return problems, len(planned)
+        return None, [f"replay: cannot make {protocol['env_id']} here ({type(e).__name__}: {e}); use --no-replay"]
+
+
+def _replay(env, planned: dict[str, Any], where: str, episode: Episode) -> list[str]:
+    """Play the episode's recorded actions again with its task and seed; a problem when the outcome differs."""
+    steps = episode.steps
+    env.reset(seed=planned["seed"], options={"task_id": planned["task_id"]})
+    info: dict[str, Any] = {}
+    n = 0
+    for step in steps:
+        _, _, terminated, truncated, info = env.step(step["action"])
+        n += 1
+        if terminated or truncated:
+            break
+    recorded = steps[-1]["info"] if steps else {}
+    if n != len(steps) or not _close(info.get("score"), recorded.get("score")) or \
+            bool(info.get("success")) != bool(recorded.get("success")):
+        return [f"{where}: replaying the recorded actions gives score {info.get('score')} after {n} "
+                f"steps, the recording says {recorded.get('score')} after {len(steps)}"]
+    return []
 
 
 def _close(a: Any, b: Any) -> bool:

@@ -58,14 +58,15 @@ def _placeable(value: Any) -> bool:
     return isinstance(value, np.ndarray) and value.nbytes >= MIN_BYTES and not value.dtype.hasobject
 
 
-def _walk(obs: Any, place) -> Any:
-    """A copy of ``obs`` with ``place(array)`` substituted for each large array, in dicts, lists and tuples."""
-    if _placeable(obs):
+def _walk(obs: Any, place, match=_placeable) -> Any:
+    """A copy of ``obs`` with ``place(value)`` substituted for each value that ``match`` accepts (by default each
+    large array), in dicts, lists and tuples. ``match`` is tested first, so it may accept tuples (Slice)."""
+    if match(obs):
         return place(obs)
     if isinstance(obs, dict):
-        return {k: _walk(v, place) for k, v in obs.items()}
+        return {k: _walk(v, place, match) for k, v in obs.items()}
     if type(obs) in (list, tuple):
-        return type(obs)(_walk(v, place) for v in obs)
+        return type(obs)(_walk(v, place, match) for v in obs)
     return obs
 
 
@@ -165,18 +166,12 @@ class ObsChannel:
             return obs
         buf, copied = self.block.buf, False
 
-        def take(value: Any) -> Any:
+        def take(value: Slice) -> np.ndarray:
             nonlocal copied
-            if isinstance(value, Slice):
-                copied = True
-                return np.ndarray(value.shape, np.dtype(value.dtype), buffer=buf, offset=value.offset).copy()
-            if isinstance(value, dict):
-                return {k: take(v) for k, v in value.items()}
-            if type(value) in (list, tuple):
-                return type(value)(take(v) for v in value)
-            return value
+            copied = True
+            return np.ndarray(value.shape, np.dtype(value.dtype), buffer=buf, offset=value.offset).copy()
 
-        out = take(obs)
+        out = _walk(obs, take, lambda value: isinstance(value, Slice))
         self.transfers += copied
         return out
 
