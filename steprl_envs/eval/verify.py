@@ -48,13 +48,14 @@ def verify(out: str | Path, *, replay: bool = True) -> dict[str, Any]:
         if path.relative_to(out).as_posix() in checked:
             done.append((planned, path))
     env, replay_problems = _replay_env(run["protocol"]) if replay and done else (None, [])
+    replayed = 0
     try:  # one pass: each episode is read once, checked, then replayed (its problems listed after the checks')
         for planned, path in done:
             episode_problems, episode = _check_episode(out, path)
             problems += episode_problems
-            if env is not None:
-                episode = episode if episode is not None else load_episode(path)
+            if env is not None and episode is not None:  # an unreadable episode is reported above, not replayed
                 replay_problems += _replay(env, planned, path.relative_to(out).as_posix(), episode)
+                replayed += 1
     finally:
         if env is not None:
             env.close()
@@ -62,7 +63,6 @@ def verify(out: str | Path, *, replay: bool = True) -> dict[str, Any]:
     for key in RECOMPUTED:
         if not _close(summary.get(key), records[key]):
             problems.append(f"summary.json: {key!r} differs from the scores recomputed from the episodes")
-    replayed = len(done) if env is not None else 0
     return {"ok": not problems, "problems": problems, "episodes_checked": len(checked), "episodes_replayed": replayed}
 
 

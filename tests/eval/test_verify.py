@@ -93,3 +93,15 @@ def test_submission_with_mismatching_hashes_is_rejected(run, tmp_path):
     _traj(run).write_text("")
     with pytest.raises(SubmissionError):
         submit(run, "ticker2", root=root)
+
+
+def test_torn_line_inside_a_finished_trajectory_is_a_problem_not_a_crash(run):
+    traj = _traj(run)
+    lines = traj.read_text().splitlines()
+    assert len(lines) > 1, "the test needs a line before the last one"
+    traj.write_text("\n".join(['{"step_num": 1, "acti', *lines[1:]]) + "\n")
+    _rehash(run)
+    report = verify(run)
+    assert not report["ok"]
+    assert any("countdown-4/seed0: unreadable" in p and "line 1 is not valid JSON" in p for p in report["problems"])
+    assert report["episodes_replayed"] == 2  # the other finished episodes are still replayed
