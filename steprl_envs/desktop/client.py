@@ -60,6 +60,11 @@ class DesktopClient:
         self._local = threading.local()
         self._native_actions = True  # False once the server turns out to be OSWorld's (no /execute_action)
 
+    @property
+    def host(self) -> str:
+        """The control server's host name (other services of the same desktop answer there too)."""
+        return self._host
+
     # -- transport -------------------------------------------------------------------------------------------------
     def request(
         self,

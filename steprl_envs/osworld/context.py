@@ -32,6 +32,15 @@ class DesktopContext:
     screen: tuple[int, int] = (1920, 1080)
     network: bool = True  # may setup and getters fetch http(s) URLs missing from the cache?
     log: list[str] = field(default_factory=list)
+    #: desktop port -> (host, port) where this machine reaches it: Chrome's DevTools (9222), VLC's HTTP interface
+    #: (8080). Filled by the env from its provider; a port not listed is tried at the control server's host.
+    services: dict[int, tuple[str, int]] = field(default_factory=dict)
+
+    def address(self, port: int) -> tuple[str, int]:
+        """Where this machine reaches ``port`` of the desktop (published ports differ from the desktop's own)."""
+        if port in self.services:
+            return self.services[port]
+        return (self.client.host, port)
 
     def vm(self, value: Any) -> Any:
         """``/home/user/...`` -> this desktop's home, in strings, lists and dicts (a no-op on the official VM)."""
