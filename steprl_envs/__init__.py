@@ -4,10 +4,10 @@ Importing the package registers the env ids (``gym.make("MockGUI-v0")``, ``"OSWo
 heavy dependency: torch, docker, adbutils and transformers load only when an env or trainer needs them.
 """
 
-from .registration import ENVS, register_all
+from .registration import ENVS, make, register_all
 
 __version__ = "0.1.0"
 
 register_all()
 
-__all__ = ["ENVS", "__version__"]
+__all__ = ["ENVS", "__version__", "make"]

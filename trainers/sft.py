@@ -15,7 +15,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import gymnasium as gym
 import numpy as np
 import torch
 
@@ -32,9 +31,9 @@ def oracle_samples(
     cfg: TrainConfig, builder: PromptBuilder, task_ids: list[str], make_kwargs: dict
 ) -> tuple[list[list[int]], list[list[int]]]:
     """``(prompts, responses)`` of one oracle episode per task."""
-    import steprl_envs  # noqa: F401
+    from steprl_envs.registration import make
 
-    env = gym.make(cfg.env_id, **make_kwargs)
+    env = make(cfg.env_id, **make_kwargs)
     prompts, responses = [], []
     try:
         for k, task in enumerate(task_ids):

@@ -40,12 +40,11 @@ class TrainingStopped(RuntimeError):
 
 def env_info(cfg: TrainConfig) -> tuple[str, list[str], dict[str, Any]]:
     """The env's action mode, the task ids to train on and the ``gym.make`` kwargs of the pool's envs."""
-    import gymnasium as gym
 
-    import steprl_envs  # noqa: F401  (registers the ids)
+    from steprl_envs.registration import make
 
     make_kwargs = {"max_steps": cfg.max_env_steps} if cfg.max_env_steps else {}
-    env = gym.make(cfg.env_id, **make_kwargs)
+    env = make(cfg.env_id, **make_kwargs)
     try:
         base = env.unwrapped
         if cfg.tasks:

@@ -18,6 +18,7 @@ containers, devices) on the first ``reset``.
 from __future__ import annotations
 
 import traceback
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
@@ -141,6 +142,7 @@ class StepEnv(gym.Env[dict, str], ABC):
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
         super().reset(seed=seed)
+        self._warn_if_cut()
         options = options or {}
         self.task = self._pick_task(options.get("task_id"))
         self.num_steps, self.done, self.score, self.ended_by = 0, False, 0.0, None
@@ -184,6 +186,22 @@ class StepEnv(gym.Env[dict, str], ABC):
         return self._observe(), float(reward), terminated, truncated, self._info(error)
 
     # -- internals ---------------------------------------------------------------------------------------------------
+    def _warn_if_cut(self) -> None:
+        """Gymnasium's TimeLimit ends an episode without telling the env, so an episode it cut before the task's
+        budget was never scored. Say so (once) when the last episode stopped at exactly the id's ceiling."""
+        if self.task is None or self.done or getattr(self, "_cut_warned", False):
+            return
+        registered = gym.registry.get(self.spec.id) if self.spec is not None else None
+        ceiling = registered.max_episode_steps if registered is not None else None
+        if ceiling is not None and self.num_steps == ceiling < self.max_steps:
+            self._cut_warned = True
+            warnings.warn(
+                f"{self.spec.id}: an episode was cut by Gymnasium's TimeLimit after {ceiling} steps, before its "
+                f"budget of {self.max_steps}, and was not scored; make the env with "
+                f"steprl_envs.make(..., max_steps={self.max_steps}) or pass max_episode_steps={self.max_steps}",
+                stacklevel=3,
+            )
+
     def _pick_task(self, task_id: str | None) -> Task:
         task_id = task_id if task_id is not None else self.fixed_task_id
         if task_id is not None:

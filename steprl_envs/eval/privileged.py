@@ -13,6 +13,7 @@ import gymnasium as gym
 from gymnasium import spaces
 
 from ..core import UnicodeText
+from ..registration import make
 
 PRIVILEGED_ID = "steprl_envs.eval.privileged:steprl-eval/Privileged-v0"
 
@@ -41,7 +42,7 @@ class OracleObservation(gym.Wrapper):
 
 
 def make_privileged(inner_id: str, **kwargs: Any) -> gym.Env:
-    return OracleObservation(gym.make(inner_id, **kwargs))
+    return OracleObservation(make(inner_id, **kwargs))
 
 
 if "steprl-eval/Privileged-v0" not in gym.registry:

@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import gymnasium as gym
-
 from ..agents import AgentFactory, load_agent
 from ..core.io import dumps, write_atomic
+from ..registration import make
 from .layout import (
     HARNESS_FILE,
     RUN_FILE,
@@ -90,7 +89,7 @@ class ProtocolMismatch(RuntimeError):
 
 def plan(cfg: EvalConfig) -> tuple[dict[str, Any], list[tuple[Any, int]], Any]:
     """The protocol, the (task, seed) pairs of the run, and the parent-side env used to list tasks."""
-    env = gym.make(cfg.env_id, **cfg.env_kwargs)
+    env = make(cfg.env_id, **cfg.env_kwargs)
     split = eval_split(env) if cfg.split == ENV_SPLIT else cfg.split
     tasks = select_tasks(env, cfg.tasks, split)
     seeds = list(range(cfg.seeds))

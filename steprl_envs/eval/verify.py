@@ -116,15 +116,14 @@ def _check_episode(out: Path, path: Path) -> tuple[list[str], Episode | None]:
 
 def _replay_env(protocol: dict[str, Any]) -> tuple[Any, list[str]]:
     """``(env, [])`` for replays, or ``(None, [why not])``."""
-    import gymnasium as gym
 
-    import steprl_envs  # noqa: F401  (registers the ids)
+    from ..registration import make
 
     kwargs = dict(protocol.get("env_kwargs") or {})
     if protocol.get("max_steps") is not None:
         kwargs["max_steps"] = protocol["max_steps"]
     try:
-        return gym.make(protocol["env_id"], **kwargs), []
+        return make(protocol["env_id"], **kwargs), []
     except Exception as e:  # an env this machine cannot make: say so instead of failing the whole check
         return None, [f"replay: cannot make {protocol['env_id']} here ({type(e).__name__}: {e}); use --no-replay"]
 

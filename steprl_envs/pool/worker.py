@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 import gymnasium as gym
 
+from ..registration import make
 from .records import EpisodeRequest
 from .shm import ObsWriter
 
@@ -57,7 +58,7 @@ class EnvSession:
         self.host = socket.gethostname()
 
     def _make(self) -> gym.Env:
-        env = gym.make(self.env_id, **self.make_kwargs)
+        env = make(self.env_id, **self.make_kwargs)
         if self.record_root is not None:
             from ..core.recorder import RecordTrajectory
 
