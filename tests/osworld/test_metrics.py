@@ -230,7 +230,7 @@ def test_compare_table_on_xlsx_and_csv(tmp_path):
     assert m("compare_table")(str(xlsx), same_csv, rules=[{"type": "sheet_name"}]) == 1.0
     assert m("compare_table")(str(xlsx), other_csv, rules=[{"type": "sheet_name"}]) == 0.0
     with pytest.raises(ValueError, match="not supported"):
-        m("compare_table")(str(xlsx), rules=[{"type": "freeze"}])
+        m("compare_table")(str(xlsx), rules=[{"type": "sparkline"}])
     assert m("compare_table")(None, same_csv) == 0.0
     assert m("compare_table")(write(tmp_path, "broken.xlsx", "not a workbook"), same_csv) == 0.0
 

@@ -1,12 +1,14 @@
 """Spreadsheet metrics: ``compare_table`` (xlsx / csv, with OSWorld's rule list), ``compare_csv``.
 
 ``compare_table(result, expected=None, rules=[...])`` loads both workbooks as cell values (openpyxl for xlsx,
-the csv module for csv). Without rules it compares every sheet's values. Supported rule types: ``sheet_name``,
+the csv module for csv). Without rules it compares every sheet's values. Rule types: ``sheet_name``,
 ``sheet_data`` (``sheet_idx0`` / ``sheet_idx1`` as ``RI<n>``, ``EI<n>``, ``RN<name>``, ``EN<name>`` or an int
-index into the result; ``precision``, default 4), ``check_cell`` (``coordinate`` + ``props.value`` with
-``method``/``ref``). ``sheet_data`` compares sheets the way OSWorld's pandas tables do (see :func:`frame`), since
-task answers are graded against that. A rule type not in :data:`RULE_TYPES` raises, so the task errors instead of
-passing or failing silently; the coverage report lists it.
+index into the result; ``precision``, default 4), ``check_cell`` (``coordinate`` + ``props``: ``value`` and
+style properties, each with ``method``/``ref``), and those of :mod:`.table_rules` (printed CSV, fuzzy ranges,
+charts, pivot tables, styles, freeze panes, zoom, data validation, row properties). ``sheet_data`` compares
+sheets the way OSWorld's pandas tables do (see :func:`frame`), since task answers are graded against that. A rule
+type not in :data:`RULE_TYPES` raises, so the task errors instead of passing or failing silently; the coverage
+report lists it.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from typing import Any
 
 from . import METRICS
 from .frames import frame, frames_equal
-from .general import match_value
+from .table_rules import RULES, Books, ResultUnreadable, check_cell_style
+from .table_styles import match_rule
 
-RULE_TYPES = ("sheet_name", "sheet_data", "check_cell")
+RULE_TYPES = ("sheet_name", "sheet_data", "check_cell", *RULES)
 
 
 def load_sheets(path: str) -> dict[str, list[list[Any]]]:
@@ -123,6 +126,26 @@ def compare_table(result, expected=None, **options) -> float:
         if want is None:
             raise ValueError("compare_table needs an expected file or rules")
         return float([_trim(rows) for rows in got.values()] == [_trim(rows) for rows in want.values()])
+    books = Books(result, expected, list(got), list(want) if want is not None else None)
+    try:
+        return _apply_rules(rules, got, want, books)
+    except ResultUnreadable:
+        return 0.0
+
+
+def _check_cell_value(rule: dict, rows: list[list[Any]], books: Books) -> Any:
+    """The cell as OSWorld reads it: from the sheet XML for a workbook (so inline strings read as no value, as
+    there), from the parsed rows for CSV."""
+    path = books.path("R")
+    if os.path.splitext(path)[1].lower() in (".csv", ".tsv", ".txt"):
+        return _cell_value(_cell(rows, rule["coordinate"]))
+    from .xlsx_cells import read_cell_value
+
+    side, name = books.resolve(rule.get("sheet_idx", 0))
+    return read_cell_value(books.path(side), name, rule["coordinate"])
+
+
+def _apply_rules(rules: list[dict], got: dict, want: dict | None, books: Books) -> float:
     for rule in rules:
         kind = rule.get("type")
         if kind == "sheet_name":
@@ -139,12 +162,14 @@ def compare_table(result, expected=None, **options) -> float:
             rows = _pick(rule.get("sheet_idx", 0), got, want)
             if rows is None:
                 return 0.0
-            value = _cell_value(_cell(rows, rule["coordinate"]))
-            for prop, spec in rule.get("props", {}).items():
-                if prop != "value":
-                    raise ValueError(f"compare_table check_cell: property {prop!r} is not supported")
-                if not match_value(value, spec):
-                    return 0.0
+            props = rule.get("props", {})
+            if "value" in props and not match_rule(_check_cell_value(rule, rows, books), props["value"]):
+                return 0.0
+            if set(props) - {"value"} and not check_cell_style(rule, books):
+                return 0.0
+        elif kind in RULES:
+            if not RULES[kind](rule, books):
+                return 0.0
         else:
             raise ValueError(f"compare_table: rule type {kind!r} is not supported (supported: {', '.join(RULE_TYPES)})")
     return 1.0
