@@ -138,3 +138,6 @@ def get_content_from_vm_file(ctx: DesktopContext, config: dict):
     raise ValueError(
         f"content_from_vm_file: file_type {kind!r} / file_content {config.get('file_content')!r} is not supported"
     )
+
+
+from . import getters_gimp  # noqa: E402,F401  (app getters register themselves)

@@ -51,7 +51,7 @@ def official(tmp_path):
                 "expected": [GOOD["expected"]] * 2,
             },
         ),
-        ("os", "bad-metric"): task_json("bad-metric", evaluator={**GOOD, "func": "compare_images"}),
+        ("os", "bad-metric"): task_json("bad-metric", evaluator={**GOOD, "func": "not_a_metric"}),
         ("chrome", "bad-step"): task_json("bad-step", config=[{"type": "chrome_open_tabs", "parameters": {}}]),
         ("chrome", "bad-getter"): task_json("bad-getter", evaluator={**GOOD, "result": {"type": "open_tabs_info"}}),
         ("chrome", "bad-post"): task_json("bad-post", evaluator={**GOOD, "postconfig": [{"type": "login"}]}),
@@ -60,7 +60,7 @@ def official(tmp_path):
             evaluator={
                 "func": "compare_table",
                 "result": {"type": "vm_file", "path": "/home/user/a.xlsx", "dest": "a.xlsx"},
-                "options": {"rules": [{"type": "check_cell"}, {"type": "pivot_table"}]},
+                "options": {"rules": [{"type": "check_cell"}, {"type": "sparkline"}]},
             },
         ),
         ("libreoffice_calc", "infeasible-1"): task_json("infeasible-1", evaluator={"func": "infeasible"}),
@@ -98,11 +98,11 @@ def test_loader_separates_supported_unsupported_and_broken(official):
     )
     assert sorted(loaded.supported().ids()) == ["libreoffice_calc/infeasible-1", "os/ok-1", "os/ok-2"]
     assert loaded.unsupported == {
-        "os/bad-metric": ["unknown metric compare_images"],
+        "os/bad-metric": ["unknown metric not_a_metric"],
         "chrome/bad-step": ["unknown setup step chrome_open_tabs"],
         "chrome/bad-getter": ["unknown getter open_tabs_info"],
         "chrome/bad-post": ["unknown setup step login"],
-        "libreoffice_calc/bad-rule": ["unsupported compare_table rule pivot_table"],
+        "libreoffice_calc/bad-rule": ["unsupported compare_table rule sparkline"],
     }
     messages = " | ".join(map(str, loaded.problems))
     assert "broken.json: cannot read JSON" in messages
@@ -139,13 +139,13 @@ def test_coverage_report_and_cli(official, capsys):
     assert report["domains"]["os"] == {"tasks": 7, "supported": 2, "unsupported": 1, "not_loaded": 4}
     assert report["missing"]["setup"] == {"chrome_open_tabs": 1, "login": 1}
     assert report["missing"]["getters"] == {"open_tabs_info": 1}
-    assert report["missing"]["metrics"] == {"compare_images": 1}
-    assert report["missing"]["options"] == {"compare_table rule pivot_table": 1}
+    assert report["missing"]["metrics"] == {"not_a_metric": 1}
+    assert report["missing"]["options"] == {"compare_table rule sparkline": 1}
 
     assert cli_main(["osworld", "coverage", str(official)]) == 0
     out = capsys.readouterr().out
     assert "12 tasks: 3 fully supported, 5 unsupported, 4 not loaded" in out
-    assert "chrome_open_tabs" in out and "compare_images" in out and "open_tabs_info" in out
+    assert "chrome_open_tabs" in out and "not_a_metric" in out and "open_tabs_info" in out
     row = next(line for line in out.splitlines() if line.startswith("libreoffice_calc"))
     assert row.split() == ["libreoffice_calc", "2", "1", "1", "0"]
     assert cli_main(["osworld", "coverage", str(official), "--json", "--index", "test_small"]) == 0
@@ -161,7 +161,7 @@ def shared_id(tmp_path):
         ("chrome", "same-id"): task_json("same-id", related_apps=[]),
         ("thunderbird", "same-id"): task_json("same-id", related_apps=[], instruction="the mail one"),
         ("thunderbird", "only-here"): task_json(
-            "only-here", related_apps=[], evaluator={**GOOD, "func": "compare_images"}
+            "only-here", related_apps=[], evaluator={**GOOD, "func": "not_a_metric"}
         ),
     }
     for (domain, task_id), data in files.items():
@@ -190,7 +190,7 @@ def test_an_id_shared_by_two_domains_loads_twice(shared_id):
     report = coverage.analyse(shared_id)
     assert report["total"] == {"tasks": 3, "supported": 2, "unsupported": 1, "not_loaded": 0}
     assert report["domains"]["thunderbird"] == {"tasks": 2, "supported": 1, "unsupported": 1, "not_loaded": 0}
-    assert report["unsupported_tasks"] == {"thunderbird/only-here": ["unknown metric compare_images"]}
+    assert report["unsupported_tasks"] == {"thunderbird/only-here": ["unknown metric not_a_metric"]}
 
 
 def test_env_addresses_official_tasks_by_domain_and_id(shared_id):
@@ -219,7 +219,7 @@ def test_an_official_index_selects_tasks_that_share_an_id(shared_id, caplog):
     chosen = select_tasks(env, str(shared_id / "test_all.json"), None)
     assert [t.id for t in chosen] == ["chrome/same-id", "thunderbird/same-id"]  # only-here is unsupported
     assert "1 of 3 tasks left out as unsupported" in caplog.text
-    with pytest.raises(ValueError, match="'thunderbird/only-here' cannot run here: unknown metric compare_images"):
+    with pytest.raises(ValueError, match="'thunderbird/only-here' cannot run here: unknown metric not_a_metric"):
         select_tasks(env, "only-here", None)
     with pytest.raises(tasks.AmbiguousTaskError):
         select_tasks(env, "same-id", None)

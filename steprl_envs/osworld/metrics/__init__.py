@@ -11,7 +11,7 @@ from ..registry import NameRegistry
 
 METRICS = NameRegistry("metric")
 
-from . import files, general, office, slides, table  # noqa: E402,F401  (they register themselves)
+from . import files, general, images, office, slides, table  # noqa: E402,F401  (they register themselves)
 
 
 def infeasible() -> float:
