@@ -12,6 +12,9 @@ import pytest
 from steprl_envs.osworld.metrics import METRICS
 from tests.osworld.xlsx_features import build_book
 
+for _module in ("openpyxl", "rapidfuzz", "formulas"):  # the osworld extra's spreadsheet stack
+    pytest.importorskip(_module)
+
 DATA = [["Region", "Item", "Sales"], ["East", "Pen", 10], ["West", "Ink", 25], ["East", "Ink", 7], ["West", "Pen", 3]]
 
 

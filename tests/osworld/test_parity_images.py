@@ -12,6 +12,9 @@ import pytest
 from steprl_envs.osworld.metrics import METRICS
 from tests.osworld.image_inputs import materialize
 
+for _module in ("PIL", "numpy", "skimage", "cv2", "pptx"):  # the osworld extra's image stack
+    pytest.importorskip(_module)
+
 ONE = object()  # the metric takes only the result
 
 

@@ -22,15 +22,19 @@ def _open(path: str):
     return Image.open(path)
 
 
-def _similar(first, second, threshold: float = 0.9) -> bool:
-    """SSIM of two images (or bands) as arrays, channels on the last axis, at least ``threshold``."""
-    import numpy as np
-
+def _ssim():
     try:
         from skimage.metrics import structural_similarity
     except ImportError as e:
         raise ImportError("image metrics need scikit-image: pip install 'steprl[osworld]'") from e
-    return bool(structural_similarity(np.array(first), np.array(second), channel_axis=-1) >= threshold)
+    return structural_similarity
+
+
+def _similar(first, second, threshold: float = 0.9) -> bool:
+    """SSIM of two images (or bands) as arrays, channels on the last axis, at least ``threshold``."""
+    import numpy as np
+
+    return bool(_ssim()(np.array(first), np.array(second), channel_axis=-1) >= threshold)
 
 
 def _mean_grey(image) -> float:
@@ -177,13 +181,12 @@ def compare_images(result, expected) -> float:
     if not result or not expected:
         return 0.0
     from PIL import Image
-    from skimage.metrics import structural_similarity
 
     first, second = _open(result).convert("L"), _open(expected).convert("L")
     size = min(first.size, second.size)
     first = first.resize(size, Image.Resampling.LANCZOS)
     second = second.resize(size, Image.Resampling.LANCZOS)
-    return float(structural_similarity(np.array(first), np.array(second)))
+    return float(_ssim()(np.array(first), np.array(second)))
 
 
 @METRICS.register()

@@ -75,7 +75,8 @@ class Books:
         except KeyError:
             return None
 
-    def sheet_or_empty(self, spec):
+    def book_and_name(self, spec):
+        """(openpyxl workbook, sheet name) of a reference; the name may be one the book lacks."""
         side, name = self.resolve(spec)
         return self.book(side), name
 
@@ -97,10 +98,14 @@ def printed_lines(path: str | None, sheet_name: str) -> list[str] | None:
 
 
 def sheet_print(spec: dict, books: Books) -> bool:
-    first = printed_lines(books.path(books.resolve(spec["sheet_idx0"])[0]), books.resolve(spec["sheet_idx0"])[1])
+    def printed(key: str) -> list[str] | None:
+        side, name = books.resolve(spec[key])
+        return printed_lines(books.path(side), name)
+
+    first = printed("sheet_idx0")
     if first is None:
         return False
-    second = printed_lines(books.path(books.resolve(spec["sheet_idx1"])[0]), books.resolve(spec["sheet_idx1"])[1])
+    second = printed("sheet_idx1")
     if spec.get("ignore_case", False):
         if second is None:
             raise ValueError("compare_table sheet_print: the second sheet has no printed CSV")
@@ -225,8 +230,8 @@ def load_charts(book, sheet_name: str, props) -> dict:
 
 def chart(spec: dict, books: Books) -> bool:
     props = spec.get("chart_props", [])
-    return load_charts(*books.sheet_or_empty(spec["sheet_idx0"]), props) == load_charts(
-        *books.sheet_or_empty(spec["sheet_idx1"]), props
+    return load_charts(*books.book_and_name(spec["sheet_idx0"]), props) == load_charts(
+        *books.book_and_name(spec["sheet_idx1"]), props
     )
 
 
@@ -291,8 +296,8 @@ def load_pivot_tables(book, sheet_name: str, props) -> dict:
 
 def pivot_table(spec: dict, books: Books) -> bool:
     props = spec.get("pivot_props", [])
-    return load_pivot_tables(*books.sheet_or_empty(spec["sheet_idx0"]), props) == load_pivot_tables(
-        *books.sheet_or_empty(spec["sheet_idx1"]), props
+    return load_pivot_tables(*books.book_and_name(spec["sheet_idx0"]), props) == load_pivot_tables(
+        *books.book_and_name(spec["sheet_idx1"]), props
     )
 
 
@@ -352,8 +357,8 @@ def _dimensions(book, sheet_name: str, kind: str, props) -> dict:
 
 def row_props(spec: dict, books: Books) -> bool:
     props = spec.get("props", [])
-    return _dimensions(*books.sheet_or_empty(spec["sheet_idx0"]), "row", props) == _dimensions(
-        *books.sheet_or_empty(spec["sheet_idx1"]), "row", props
+    return _dimensions(*books.book_and_name(spec["sheet_idx0"]), "row", props) == _dimensions(
+        *books.book_and_name(spec["sheet_idx1"]), "row", props
     )
 
 
