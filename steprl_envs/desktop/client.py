@@ -230,8 +230,11 @@ class DesktopClient:
         """Run a setup command in the desktop's home: ``{status, output, error, returncode}``."""
         return self._json("POST", path, {"command": command, "shell": shell}, timeout=timeout + 5, idempotent=False)
 
-    def launch(self, command: str | list[str], shell: bool = False) -> None:
-        self.request("POST", "/setup/launch", json_body={"command": command, "shell": shell}, idempotent=False)
+    def launch(self, command: str | list[str], shell: bool = False, check_s: float = 0.0) -> None:
+        """Start a program; with ``check_s`` this package's server fails the request when it dies with a non-zero
+        status within that time (OSWorld's server ignores it)."""
+        body = {"command": command, "shell": shell, **({"check_s": check_s} if check_s else {})}
+        self.request("POST", "/setup/launch", json_body=body, timeout=self.timeout + check_s, idempotent=False)
 
     # -- files -----------------------------------------------------------------------------------------------------
     def get_file(self, path: str, timeout: float = 60.0) -> bytes | None:
@@ -267,13 +270,15 @@ class DesktopClient:
 
     # -- windows and recording -------------------------------------------------------------------------------------
     def open_file(self, path: str, timeout: float = 30.0) -> None:
-        self.request(
+        status, _ = self.request(
             "POST",
             "/setup/open_file",
             json_body={"path": path, "timeout": timeout},
             timeout=timeout + 10,
             idempotent=False,
         )
+        if status == 404:
+            raise DesktopRequestError(self.provider, f"cannot open {path}: no such file on the desktop", status=404)
 
     def activate_window(self, name: str, strict: bool = False, by_class: bool = False) -> None:
         self.request(

@@ -88,6 +88,21 @@ def pyautogui_code(command) -> str | None:
     return code.strip()
 
 
+def _drain_tail(stream, keep: int = 2000) -> tuple[bytearray, threading.Thread]:
+    """Read ``stream`` to its end in a thread, keeping its last ``keep`` bytes (a launched program's stderr must
+    never fill its pipe and block it)."""
+    tail = bytearray()
+
+    def read() -> None:
+        for chunk in iter(lambda: stream.read1(4096), b""):
+            tail.extend(chunk)
+            del tail[:-keep]
+
+    thread = threading.Thread(target=read, name="launch-stderr", daemon=True)
+    thread.start()
+    return tail, thread
+
+
 class Handler(BaseHTTPRequestHandler):
     server_version = "steprl-desktop/1"
     protocol_version = "HTTP/1.1"  # keep-alive: clients reuse one connection per thread
@@ -258,7 +273,11 @@ class Handler(BaseHTTPRequestHandler):
         self._json({"status": "success", "output": done.stdout, "error": done.stderr, "returncode": done.returncode})
 
     def launch(self):
-        command, shell = self._command(self.json_body())
+        """Start a program. With ``check_s`` (not in OSWorld's API; its server ignores it) the answer waits that
+        long (at most 5 s) and is an error when the program died with a non-zero status meanwhile."""
+        data = self.json_body()
+        command, shell = self._command(data)
+        check_s = min(max(float(data.get("check_s") or 0), 0.0), 5.0)
         self.desktop.launched = [p for p in self.desktop.launched if p.poll() is None]
         try:
             proc = subprocess.Popen(
@@ -268,11 +287,21 @@ class Handler(BaseHTTPRequestHandler):
                 env=self.desktop.env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=subprocess.PIPE if check_s else subprocess.DEVNULL,
             )
         except OSError as e:
             raise Fail(400, f"could not launch {command!r}: {e}") from None
         self.desktop.launched.append(proc)
+        if check_s:
+            tail, reader = _drain_tail(proc.stderr)
+            try:
+                code = proc.wait(timeout=check_s)
+            except subprocess.TimeoutExpired:
+                code = 0
+            if code:
+                reader.join(1.0)  # the last lines (a child that keeps the pipe open must not hold the answer)
+                text = bytes(tail).decode(errors="replace").strip()
+                raise Fail(500, f"{command!r} exited with status {code} at launch: {text or '(no output)'}")
         self._text(f"{command} launched successfully")
 
     # -- files -----------------------------------------------------------------------------------------------------

@@ -16,8 +16,10 @@ Scoring is OSWorld's: the reward is the evaluator's score at the end of the epis
 FAIL scores 1 on infeasible tasks and 0 elsewhere; ``success`` means score >= 1. Tasks that need a setup step,
 getter or metric this package lacks are *unsupported*: ``task_ids()`` leaves them out
 (``task_ids(include_unsupported=True)`` lists them, ``unsupported()`` says why) and resetting one raises
-:class:`UnsupportedTaskError`. A setup step that fails does not raise: ``reset`` returns ``info["error"]`` and the
-episode scores 0 whatever the agent does (the first step ends it).
+:class:`UnsupportedTaskError`. A setup step that fails does not raise: ``reset`` returns ``info["error"]`` (the
+step, command, exit status and output) and the episode scores 0 whatever the agent does (the first step ends it).
+Tasks that sign in to an account (Google Drive) are left out of ``task_ids()`` the same way; reset by id, they run
+no setup and report ``info["needs_credentials"]`` (and ``info["error"]``), so the episode measures nothing.
 
 Each episode gets a fresh desktop: the first ``reset`` starts one, later resets revert it (local: a new display
 and home). OSWorld's fixed waits (60 s after reset, 2 s after each action, 20 s before evaluation) are replaced
@@ -39,6 +41,7 @@ from gymnasium import spaces
 
 from ..core import StepEnv, UnicodeText
 from ..core.actions import Action, ActionError
+from ..core.registry import TaskRegistry
 from ..core.spaces import screenshot_space
 from ..core.task import Task, TaskError
 from . import tasks as tasks_mod
@@ -106,8 +109,11 @@ class OSWorldEnv(StepEnv):
         task_id = self.taskset.resolve(task_id) if task_id is not None else None
         if task_id is not None and task_id in self.taskset.unsupported:
             raise UnsupportedTaskError(task_id, self.taskset.unsupported[task_id])
+        runnable = self.taskset.supported()
+        if task_id in self.taskset.credentials:  # named on purpose: resets report what it needs (see _setup)
+            runnable = TaskRegistry([*runnable, self.taskset.registry.get(task_id)], self.taskset.problems)
         super().__init__(
-            self.taskset.supported(),
+            runnable,
             action_mode=action_space,
             max_steps=max_steps,
             split=split,
@@ -138,6 +144,7 @@ class OSWorldEnv(StepEnv):
         self._episodes = 0
         self._oracle_step = 0
         self._setup_failed = False
+        self._needs_credentials: list[str] = []
         self._png: bytes | None = None
         self.timings: dict[str, float] = {}
 
@@ -149,8 +156,11 @@ class OSWorldEnv(StepEnv):
         return super().task_ids(split)
 
     def unsupported(self) -> dict[str, list[str]]:
-        """Unsupported task id -> reasons (unknown step types, getters, metrics; missing programs)."""
-        return {k: list(v) for k, v in self.taskset.unsupported.items()}
+        """Task id -> why it cannot run here (unknown step types, getters, metrics; missing programs; accounts)."""
+        out = {k: list(v) for k, v in self.taskset.unsupported.items()}
+        for k, accounts in self.taskset.credentials.items():
+            out.setdefault(k, []).extend(f"needs credentials: {a}" for a in accounts)
+        return out
 
     def resolve_task_id(self, task_id: str) -> str:
         return self.taskset.resolve(task_id)
@@ -160,6 +170,8 @@ class OSWorldEnv(StepEnv):
         wanted = task_id if task_id is not None else self.fixed_task_id
         if wanted is not None and wanted in self.taskset.unsupported:
             raise UnsupportedTaskError(wanted, self.taskset.unsupported[wanted])
+        if wanted is not None and wanted in self.taskset.credentials:
+            return self.taskset.registry.get(wanted)
         return super()._pick_task(task_id)
 
     # -- desktop life cycle ----------------------------------------------------------------------------------------
@@ -208,8 +220,13 @@ class OSWorldEnv(StepEnv):
         self._setup_failed = False
         self._png = None
         t1 = time.perf_counter()
+        self._needs_credentials = self.taskset.credentials.get(task.id, [])
         try:
-            run_steps(self.ctx, task.config if isinstance(task.config, list) else [], "config")
+            if self._needs_credentials:  # no step runs: those before the sign-in would be wasted
+                self._setup_failed = True
+                self.env_error = "needs credentials: " + "; ".join(self._needs_credentials)
+            else:
+                run_steps(self.ctx, task.config if isinstance(task.config, list) else [], "config")
         except SetupError as e:
             self._setup_failed = True
             self.env_error = str(e)
@@ -299,6 +316,8 @@ class OSWorldEnv(StepEnv):
         info: dict[str, Any] = {"domain": self.task.domain if self.task else None}
         if self.ctx is not None and self.ctx.log:
             info["evaluator_log"] = list(self.ctx.log)
+        if self._needs_credentials:
+            info["needs_credentials"] = "; ".join(self._needs_credentials)
         if self.task is not None and self.task.evaluator.get("func") == "infeasible":
             info["infeasible"] = True
         return info

@@ -5,10 +5,23 @@ A step is ``{"type": name, "parameters": {...}}``; :data:`STEPS` maps the type t
 first. A step that fails raises :class:`SetupError` naming the step; a type that is not registered makes the task
 unsupported before anything runs (see :func:`steprl_envs.osworld.tasks.requirements`).
 
-Differences from OSWorld's controller, on purpose:
-* ``execute``/``command`` with ``until`` poll until the condition holds or ``timeout`` seconds (default 30) pass,
-  then fail the setup, instead of giving up silently after five tries. Bundled tasks use this as a readiness check
-  (wait for a window, a file, a prompt) in place of fixed sleeps.
+Failures. OSWorld's controller only logs most failures (a command's exit status, an ``open`` of a missing file, a
+launch that dies) and goes on, so a task then fails for a reason nobody sees. Here a step fails the setup, with a
+message that names the step's index and type, the command, the exit status and the tail of its output, when:
+
+* ``execute``/``command`` exits non-zero, unless the step is visibly best-effort (:func:`best_effort`): it saves
+  its ``stdout``/``stderr`` for the evaluator (a probe such as ``diff`` or ``grep``, whose status is the metric's
+  business), it only runs ``pkill``/``killall`` (status 1 when nothing matched), its shell text ends in
+  ``|| true``, ``|| :`` or ``|| exit 0``, or it is one of :data:`EXPECTED_NONZERO`, official commands that fail on
+  OSWorld's own VM by design;
+* ``execute``/``command`` with ``until`` never meets the condition within ``timeout`` seconds (default 30; OSWorld
+  gives up silently after five tries). Bundled tasks use this as a readiness check in place of fixed sleeps;
+* ``launch`` cannot start the program, or (on this package's desktops) the program dies with a non-zero status
+  within :data:`LAUNCH_CHECK_S` (``pkill``/``killall`` excepted);
+* ``open`` names a file the desktop lacks or no window shows it; ``download`` cannot get the file (OSWorld fails
+  here too) or cannot upload it.
+
+Other differences from OSWorld's controller, on purpose:
 * ``sleep`` is honoured but capped at :data:`MAX_SLEEP_S`.
 * ``download`` reads a local cache or file URL first (:mod:`steprl_envs.osworld.sources`).
 """
@@ -16,6 +29,8 @@ Differences from OSWorld's controller, on purpose:
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import time
 from typing import Any
 
@@ -27,6 +42,20 @@ STEPS = NameRegistry("setup step type")
 MAX_SLEEP_S = 30.0
 UNTIL_TIMEOUT_S = 30.0
 UNTIL_INTERVAL_S = 0.1
+
+
+#: Seconds a launched program must survive (on this package's desktops) for ``launch`` to count as done.
+LAUNCH_CHECK_S = 0.5
+#: Programs whose non-zero exit means "nothing to do": no process matched.
+BEST_EFFORT_PROGRAMS = frozenset({"pkill", "killall"})
+#: Official setup commands that exit non-zero on OSWorld's own VM too, by design of their task.
+EXPECTED_NONZERO = {
+    "mkdir /home/test1": "the VM's user may not write /home; the task has the agent create the user's folder",
+    "echo password | sudo -S su - charles": "user charles does not exist: the task is infeasible by design",
+}
+_SHELLS = ("sh", "bash", "dash")
+_OR_TRUE = re.compile(r"\|\|\s*(true|:|exit\s+0)\s*;?\s*$")
+OUTPUT_TAIL = 600
 
 
 class SetupError(RuntimeError):
@@ -53,7 +82,7 @@ def run_steps(ctx: DesktopContext, steps: list[dict] | None, what: str = "config
         except TypeError as e:
             raise SetupError(i, kind, f"bad parameters: {e}") from None
         except Exception as e:  # a failing step ends the setup with its reason, whatever the cause
-            raise SetupError(i, kind, f"{type(e).__name__}: {e}") from e
+            raise SetupError(i, kind, str(e) if isinstance(e, StepFailed) else f"{type(e).__name__}: {e}") from e
 
 
 def placeholders(ctx: DesktopContext, value: Any) -> Any:
@@ -73,6 +102,53 @@ def placeholders(ctx: DesktopContext, value: Any) -> Any:
     ):
         value = value.replace(key, sub)
     return value
+
+
+def shell_text(command) -> tuple[str, list[str] | None]:
+    """The command as shell text (a string, or the script of ``bash -c SCRIPT``) and as argv when it is one."""
+    if isinstance(command, list):
+        words = [str(c) for c in command]
+        if len(words) >= 3 and os.path.basename(words[0]) in _SHELLS and words[1] == "-c":
+            return words[2], None
+        return shlex.join(words), words
+    return str(command), None
+
+
+def best_effort(command, stdout: str = "", stderr: str = "") -> str | None:
+    """Why a non-zero exit of this ``execute``/``command``/``launch`` step is no failure, or None when it is one."""
+    if stdout or stderr:
+        return "its output is saved for the evaluator"
+    text, argv = shell_text(command)
+    if argv is None:
+        try:
+            argv = shlex.split(text) if not re.search(r"[;&|<>`$\n]", text) else None
+        except ValueError:
+            argv = None
+    if argv and os.path.basename(argv[0]) in BEST_EFFORT_PROGRAMS:
+        return f"{os.path.basename(argv[0])} exits 1 when no process matched"
+    if _OR_TRUE.search(text):
+        return "it ends in || true"
+    if text.strip() in EXPECTED_NONZERO:
+        return EXPECTED_NONZERO[text.strip()]
+    return None
+
+
+def _tail(result: dict) -> str:
+    out = ((result.get("error") or "") + "\n" + (result.get("output") or "")).strip()
+    return out[-OUTPUT_TAIL:] if out else "(no output)"
+
+
+class StepFailed(RuntimeError):
+    """A step's own failure whose message says all (no exception type name is added to it)."""
+
+
+class CommandFailed(StepFailed):
+    """A setup command exited non-zero; the message carries the command, the status and the output's tail."""
+
+    def __init__(self, command, result: dict):
+        self.command, self.returncode = command, result.get("returncode")
+        text = shell_text(command)[0]
+        super().__init__(f"{text!r} exited with status {self.returncode}: {_tail(result)}")
 
 
 # -- files -------------------------------------------------------------------------------------------------------
@@ -98,7 +174,12 @@ def open_file(ctx: DesktopContext, path: str, timeout: float = 60.0) -> None:
 # -- processes ---------------------------------------------------------------------------------------------------
 @STEPS.register("launch")
 def launch(ctx: DesktopContext, command, shell: bool = False) -> None:
-    ctx.client.launch(placeholders(ctx, command), shell=shell)
+    if not command:
+        raise ValueError("empty command to launch")
+    command = placeholders(ctx, command)
+    if not shell and isinstance(command, str):
+        command = command.split()  # as OSWorld's controller does
+    ctx.client.launch(command, shell=shell, check_s=0.0 if best_effort(command) else LAUNCH_CHECK_S)
 
 
 def _satisfied(result: dict, until: dict) -> bool:
@@ -119,6 +200,8 @@ def execute(
     until: dict | None = None,
     timeout: float = UNTIL_TIMEOUT_S,
 ) -> None:
+    if not command:
+        raise ValueError("empty command to execute")
     command = placeholders(ctx, command)
     deadline = time.monotonic() + float(timeout)
     while True:
@@ -135,6 +218,8 @@ def execute(
         if name:
             with open(ctx.cache_path(name), "w", encoding="utf-8") as f:
                 f.write(result.get(key) or "")
+    if not until and result.get("returncode", 0) != 0 and not best_effort(command, stdout, stderr):
+        raise CommandFailed(command, result)
 
 
 @STEPS.register("sleep")

@@ -11,7 +11,9 @@ unique and stay bare. :meth:`TaskSet.resolve` accepts either form wherever it na
 
 A task file that is missing, is not JSON or lacks a required field never stops the others: it becomes a
 :class:`~steprl_envs.core.registry.TaskLoadProblem`. A task that loads but names a setup step, getter or metric
-that is not registered here is *unsupported*: :func:`unsupported_reasons` says why, and the env leaves it out.
+that is not registered here is *unsupported*: :func:`unsupported_reasons` says why, and the env leaves it out. A
+task whose parts all exist but sign in to an account (:mod:`steprl_envs.osworld.credentials`) is left out too, as
+*needs credentials*. ``related_apps`` spellings differ across the official set; :func:`canonical_app` folds them.
 Bundled tasks may carry an ``"oracle"`` list of actions (pyautogui strings) that solves them; every other key
 follows the official format.
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +30,7 @@ from typing import Any
 
 from ..core.registry import TaskLoadProblem, TaskRegistry, default_tasks_root
 from ..core.task import Task, TaskValidationError, UnknownTaskError
+from . import credentials
 from .evaluate import as_list
 from .getters import GETTERS
 from .metrics import METRICS
@@ -35,13 +39,26 @@ from .setup import STEPS
 SUITE = "osworld"
 BUNDLED = "osworld-lite"
 
-#: related_apps name -> programs, any of which provides it on the local desktop (checked with ``which``).
+#: related_apps spelling (after :func:`canonical_app` folded case and spaces) -> the app's one name.
+APP_ALIASES = {
+    "vscode": "vs_code",
+    "code": "vs_code",
+    "calc": "libreoffice_calc",
+    "writer": "libreoffice_writer",
+    "impress": "libreoffice_impress",
+    "browser": "chrome",
+    "google_chrome": "chrome",
+    "ubuntu": "os",
+}
+#: app (canonical name) -> programs, any of which provides it on the local desktop (checked with ``which``). Apps
+#: not listed (``os``, ``pdf``, ``image``: the desktop itself or a file type) need no program of their own.
 APP_PROGRAMS: dict[str, tuple[str, ...]] = {
     "terminal": ("xterm",),
     "xterm": ("xterm",),
     "mousepad": ("mousepad",),
     "gnumeric": ("gnumeric",),
     "ssconvert": ("ssconvert",),
+    "libreoffice": ("libreoffice", "soffice"),
     "libreoffice_calc": ("localc", "libreoffice", "soffice"),
     "libreoffice_writer": ("lowriter", "libreoffice", "soffice"),
     "libreoffice_impress": ("loimpress", "libreoffice", "soffice"),
@@ -50,9 +67,32 @@ APP_PROGRAMS: dict[str, tuple[str, ...]] = {
     "gimp": ("gimp",),
     "thunderbird": ("thunderbird",),
     "vs_code": ("code",),
+    "picard": ("picard",),
+    "ubuntu_media_player": ("totem",),
 }
 #: Debian packages that provide the programs above (for error messages).
 APP_PACKAGES = {"xterm": "xterm", "mousepad": "mousepad", "gnumeric": "gnumeric", "ssconvert": "gnumeric"}
+
+
+def canonical_app(name: object) -> str:
+    """One name per app for the official set's spellings: ``libreoffice calc``, ``calc`` -> ``libreoffice_calc``,
+    ``vscode`` -> ``vs_code``, ``Chrome``/``browser`` -> ``chrome``, ``OS`` -> ``os``."""
+    key = re.sub(r"[\s-]+", "_", str(name).strip().lower())
+    return APP_ALIASES.get(key, key)
+
+
+def task_apps(task: Task) -> list[str]:
+    """The task's ``related_apps`` by canonical name, each once."""
+    apps = task.metadata.get("related_apps") or []
+    return list(dict.fromkeys(canonical_app(a) for a in (apps if isinstance(apps, list) else [apps])))
+
+
+def apps_outside_full_image(task: Task) -> list[str]:
+    """The task's apps that the full desktop image does not provide (:data:`~.apps.FULL_IMAGE_APPS`)."""
+    from .apps import FULL_IMAGE_APPS
+
+    provided = {canonical_app(a) for a in FULL_IMAGE_APPS}
+    return [a for a in task_apps(task) if a not in provided]
 
 
 class AmbiguousTaskError(UnknownTaskError):
@@ -72,6 +112,7 @@ class TaskSet:
     indexes: list[Path] = field(default_factory=list)  # the index files read (none: every example file)
     paths: dict[str, str] = field(default_factory=dict)
     unsupported: dict[str, list[str]] = field(default_factory=dict)
+    credentials: dict[str, list[str]] = field(default_factory=dict)  # tasks that sign in to accounts: which
     qualified: bool = False  # ids are <domain>/<id>
 
     @property
@@ -94,7 +135,9 @@ class TaskSet:
         return matches[0] if matches else task_id
 
     def supported(self) -> TaskRegistry:
-        return TaskRegistry([t for t in self.registry if t.id not in self.unsupported], self.problems)
+        """Tasks that can run here: nothing missing and no account needed."""
+        skip = self.unsupported.keys() | self.credentials.keys()
+        return TaskRegistry([t for t in self.registry if t.id not in skip], self.problems)
 
 
 def bundled_root() -> Path:
@@ -146,6 +189,9 @@ def load(path: str | os.PathLike | None = None, index: str | None = None) -> Tas
         reasons = unsupported_reasons(task)
         if reasons:
             tasks.unsupported[task.id] = reasons
+        accounts = accounts_needed(task)
+        if accounts:
+            tasks.credentials[task.id] = accounts
     return tasks
 
 
@@ -229,11 +275,17 @@ def unsupported_reasons(task: Task) -> list[str]:
     return [REASON_PREFIXES[kind] + name for kind, names in missing_parts(task).items() for name in names]
 
 
+def accounts_needed(task: Task) -> list[str]:
+    """The accounts a task's setup steps and getters sign in to (:mod:`steprl_envs.osworld.credentials`)."""
+    need = requirements(task)
+    return credentials.accounts_needed(need["setup"], need["getters"])
+
+
 def missing_programs(task: Task) -> list[str]:
     """Programs the task's ``related_apps`` need that this machine lacks (for the local desktop)."""
     missing = []
-    for app in task.metadata.get("related_apps") or []:
-        programs = APP_PROGRAMS.get(str(app))
+    for app in task_apps(task):
+        programs = APP_PROGRAMS.get(app)
         if programs and not any(shutil.which(p) for p in programs):
             missing.append(programs[0])
     return missing

@@ -7,9 +7,11 @@ from steprl_envs.osworld.context import DesktopContext
 
 
 class FakeClient:
-    def __init__(self, files=None, run=None):
+    def __init__(self, files=None, run=None, on_launch=None):
         self.files: dict[str, bytes] = dict(files or {})
         self.calls: list[tuple] = []
+        self.launch_checks: list[float] = []  # check_s of each launch
+        self.on_launch = on_launch  # (command, shell, check_s) -> None, may raise as a desktop would
         self.run = run or (lambda command, shell: {"status": "success", "output": "", "error": "", "returncode": 0})
 
     def get_file(self, path):
@@ -24,8 +26,11 @@ class FakeClient:
         self.calls.append(("execute", command, shell))
         return self.run(command, shell)
 
-    def launch(self, command, shell=False):
+    def launch(self, command, shell=False, check_s=0.0):
         self.calls.append(("launch", command, shell))
+        self.launch_checks.append(check_s)
+        if self.on_launch:
+            self.on_launch(command, shell, check_s)
 
     def open_file(self, path, timeout=30.0):
         self.calls.append(("open", path))

@@ -152,8 +152,8 @@ def test_until_that_never_holds_fails_after_its_timeout(tmp_path):
 
 def test_unknown_and_malformed_steps_fail_with_their_index(tmp_path):
     ctx = context(tmp_path)
-    with pytest.raises(SetupError, match=r"step 1 \(googledrive\).*unknown config step type"):
-        run_steps(ctx, [{"type": "sleep", "parameters": {"seconds": 0}}, {"type": "googledrive", "parameters": {}}])
+    with pytest.raises(SetupError, match=r"step 1 \(no_such_step\).*unknown config step type"):
+        run_steps(ctx, [{"type": "sleep", "parameters": {"seconds": 0}}, {"type": "no_such_step", "parameters": {}}])
     with pytest.raises(SetupError, match="bad parameters"):
         run_steps(ctx, [{"type": "sleep", "parameters": {"secs": 1}}])
     with pytest.raises(SetupError, match="parameters must be an object"):

@@ -52,9 +52,15 @@ def official(tmp_path):
             },
         ),
         ("os", "bad-metric"): task_json("bad-metric", evaluator={**GOOD, "func": "not_a_metric"}),
-        ("chrome", "bad-step"): task_json("bad-step", config=[{"type": "chrome_open_tabs", "parameters": {}}]),
-        ("chrome", "bad-getter"): task_json("bad-getter", evaluator={**GOOD, "result": {"type": "open_tabs_info"}}),
-        ("chrome", "bad-post"): task_json("bad-post", evaluator={**GOOD, "postconfig": [{"type": "login"}]}),
+        ("chrome", "bad-step"): task_json("bad-step", config=[{"type": "no_such_setup", "parameters": {}}]),
+        ("chrome", "bad-getter"): task_json("bad-getter", evaluator={**GOOD, "result": {"type": "no_such_getter"}}),
+        ("chrome", "bad-post"): task_json("bad-post", evaluator={**GOOD, "postconfig": [{"type": "no_such_step"}]}),
+        ("chrome", "drive"): task_json(  # needs an account, and a getter that is missing as well
+            "drive",
+            config=[{"type": "login", "parameters": {"settings_file": "s.json", "platform": "googledrive"}}],
+            evaluator={**GOOD, "result": {"type": "googledrive_file", "dest": "x"}, "expected": GOOD["result"]},
+            related_apps=["chrome"],
+        ),
         ("libreoffice_calc", "bad-rule"): task_json(
             "bad-rule",
             evaluator={
@@ -74,7 +80,7 @@ def official(tmp_path):
     (root / "examples" / "os" / "broken.json").write_text('{"id": "broken", "instruction": ')
     index = {
         "os": ["ok-1", "ok-2", "bad-metric", "no-evaluator", "wrong-id", "broken", "missing-file"],
-        "chrome": ["bad-step", "bad-getter", "bad-post"],
+        "chrome": ["bad-step", "bad-getter", "bad-post", "drive"],
         "libreoffice_calc": ["bad-rule", "infeasible-1"],
     }
     (root / "test_all.json").write_text(json.dumps(index))
@@ -92,6 +98,7 @@ def test_loader_separates_supported_unsupported_and_broken(official):
             "chrome/bad-step",
             "chrome/bad-getter",
             "chrome/bad-post",
+            "chrome/drive",
             "libreoffice_calc/bad-rule",
             "libreoffice_calc/infeasible-1",
         ]
@@ -99,9 +106,9 @@ def test_loader_separates_supported_unsupported_and_broken(official):
     assert sorted(loaded.supported().ids()) == ["libreoffice_calc/infeasible-1", "os/ok-1", "os/ok-2"]
     assert loaded.unsupported == {
         "os/bad-metric": ["unknown metric not_a_metric"],
-        "chrome/bad-step": ["unknown setup step chrome_open_tabs"],
-        "chrome/bad-getter": ["unknown getter open_tabs_info"],
-        "chrome/bad-post": ["unknown setup step login"],
+        "chrome/bad-step": ["unknown setup step no_such_setup"],
+        "chrome/bad-getter": ["unknown getter no_such_getter"],
+        "chrome/bad-post": ["unknown setup step no_such_step"],
         "libreoffice_calc/bad-rule": ["unsupported compare_table rule sparkline"],
     }
     messages = " | ".join(map(str, loaded.problems))
@@ -134,20 +141,39 @@ def test_broken_index_is_a_problem_not_a_crash(tmp_path):
 
 def test_coverage_report_and_cli(official, capsys):
     report = coverage.analyse(official.parent)  # a checkout holding evaluation_examples/ works too
-    assert report["total"] == {"tasks": 12, "supported": 3, "unsupported": 5, "not_loaded": 4}
-    assert report["domains"]["chrome"] == {"tasks": 3, "supported": 0, "unsupported": 3, "not_loaded": 0}
-    assert report["domains"]["os"] == {"tasks": 7, "supported": 2, "unsupported": 1, "not_loaded": 4}
-    assert report["missing"]["setup"] == {"chrome_open_tabs": 1, "login": 1}
-    assert report["missing"]["getters"] == {"open_tabs_info": 1}
+    assert report["total"] == {
+        "tasks": 13,
+        "loaded": 9,
+        "supported": 3,
+        "full_image": 3,
+        "needs_credentials": 1,
+        "unsupported": 5,
+        "not_loaded": 4,
+    }
+    assert report["domains"]["chrome"] == {
+        "tasks": 4,
+        "loaded": 4,
+        "supported": 0,
+        "full_image": 0,
+        "needs_credentials": 1,
+        "unsupported": 3,
+        "not_loaded": 0,
+    }
+    assert report["domains"]["os"]["supported"] == 2 and report["domains"]["os"]["not_loaded"] == 4
+    assert report["missing"]["setup"] == {"no_such_setup": 1, "no_such_step": 1}
+    assert report["missing"]["getters"] == {"no_such_getter": 1}
     assert report["missing"]["metrics"] == {"not_a_metric": 1}
     assert report["missing"]["options"] == {"compare_table rule sparkline": 1}
 
     assert cli_main(["osworld", "coverage", str(official)]) == 0
     out = capsys.readouterr().out
-    assert "12 tasks: 3 fully supported, 5 unsupported, 4 not loaded" in out
-    assert "chrome_open_tabs" in out and "not_a_metric" in out and "open_tabs_info" in out
+    assert (
+        "13 tasks: 9 loaded, 3 fully supported, 3 runnable in the full image, 1 need credentials, 5 unsupported, "
+        "4 not loaded"
+    ) in out
+    assert "no_such_setup" in out and "not_a_metric" in out and "no_such_getter" in out
     row = next(line for line in out.splitlines() if line.startswith("libreoffice_calc"))
-    assert row.split() == ["libreoffice_calc", "2", "1", "1", "0"]
+    assert row.split() == ["libreoffice_calc", "2", "2", "1", "1", "0", "1", "0"]
     assert cli_main(["osworld", "coverage", str(official), "--json", "--index", "test_small"]) == 0
     assert json.loads(capsys.readouterr().out)["total"]["supported"] == 1
     assert cli_main(["osworld", "coverage", str(official / "nowhere")]) == 2
@@ -188,8 +214,9 @@ def test_an_id_shared_by_two_domains_loads_twice(shared_id):
         loaded.resolve("same-id")
 
     report = coverage.analyse(shared_id)
-    assert report["total"] == {"tasks": 3, "supported": 2, "unsupported": 1, "not_loaded": 0}
-    assert report["domains"]["thunderbird"] == {"tasks": 2, "supported": 1, "unsupported": 1, "not_loaded": 0}
+    assert [report["total"][k] for k in ("tasks", "supported", "unsupported", "not_loaded")] == [3, 2, 1, 0]
+    thunderbird = report["domains"]["thunderbird"]
+    assert [thunderbird[k] for k in ("tasks", "supported", "unsupported", "not_loaded")] == [2, 1, 1, 0]
     assert report["unsupported_tasks"] == {"thunderbird/only-here": ["unknown metric not_a_metric"]}
 
 
