@@ -270,15 +270,13 @@ class DesktopClient:
 
     # -- windows and recording -------------------------------------------------------------------------------------
     def open_file(self, path: str, timeout: float = 30.0) -> None:
-        status, _ = self.request(
+        self.request(
             "POST",
             "/setup/open_file",
             json_body={"path": path, "timeout": timeout},
             timeout=timeout + 10,
             idempotent=False,
         )
-        if status == 404:
-            raise DesktopRequestError(self.provider, f"cannot open {path}: no such file on the desktop", status=404)
 
     def activate_window(self, name: str, strict: bool = False, by_class: bool = False) -> None:
         self.request(

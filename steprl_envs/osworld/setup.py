@@ -134,8 +134,11 @@ def best_effort(command, stdout: str = "", stderr: str = "") -> str | None:
 
 
 def _tail(result: dict) -> str:
-    out = ((result.get("error") or "") + "\n" + (result.get("output") or "")).strip()
-    return out[-OUTPUT_TAIL:] if out else "(no output)"
+    """The end of stderr, then of stdout (stderr usually says why; OUTPUT_TAIL characters in all)."""
+    err, out = (result.get("error") or "").strip(), (result.get("output") or "").strip()
+    if err and out:
+        return f"{err[-(OUTPUT_TAIL * 2 // 3) :]}\nstdout: {out[-(OUTPUT_TAIL // 3) :]}"
+    return (err or out)[-OUTPUT_TAIL:] or "(no output)"
 
 
 class StepFailed(RuntimeError):

@@ -323,3 +323,48 @@ def test_broken_task_file_is_named_wherever_it_is_asked_for(official, tmp_path, 
     out = capsys.readouterr().out
     not_loaded = out.split("not loaded:\n")[1].splitlines()
     assert any("os/broken.json: cannot read JSON: Expecting value" in line for line in not_loaded)
+
+
+def test_related_apps_spellings_of_the_official_set_fold_to_one_name(monkeypatch):
+    from steprl_envs.core.task import Task
+
+    fold = {
+        "libreoffice calc": "libreoffice_calc",
+        "calc": "libreoffice_calc",
+        "Writer": "libreoffice_writer",
+        "vscode": "vs_code",
+        "vs_code": "vs_code",
+        "Chrome": "chrome",
+        "browser": "chrome",
+        "OS": "os",
+        "ubuntu_media_player": "ubuntu_media_player",
+    }
+    assert {k: tasks.canonical_app(k) for k in fold} == fold
+    record = {"id": "t", "instruction": "x", "evaluator": GOOD, "domain": "multi_apps", "suite": "osworld"}
+    task = Task.from_dict({**record, "related_apps": ["OS", "libreoffice calc", "calc", "vscode"]})
+    assert tasks.task_apps(task) == ["os", "libreoffice_calc", "vs_code"]
+    assert tasks.apps_outside_full_image(task) == ["vs_code"]  # code-server is not in the full image
+    monkeypatch.setattr(tasks.shutil, "which", lambda p: p if p in ("soffice",) else None)
+    assert tasks.missing_programs(task) == ["code"]  # any LibreOffice binary serves calc
+
+
+def test_coverage_json_lists_every_task_with_its_status(official, capsys):
+    assert cli_main(["osworld", "coverage", str(official), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert len(report["tasks"]) == report["total"]["loaded"] == 9
+    drive = report["tasks"]["chrome/drive"]
+    assert drive["status"] == "needs_credentials" and not drive["full_image"]
+    assert drive["needs_credentials"][0].startswith("a Google account") and len(drive["needs_credentials"]) == 2
+    assert drive["missing"] == {}  # login and googledrive_file are registered: they refuse, not go missing
+    assert report["tasks"]["os/ok-1"] == {
+        "domain": "os",
+        "status": "supported",
+        "full_image": True,
+        "apps": ["os"],
+        "apps_outside_full_image": [],
+        "missing": {},
+        "needs_credentials": [],
+    }
+    assert report["tasks"]["os/bad-metric"]["missing"] == {"metrics": ["compare_images"]}
+    assert report["credential_tasks"] == {"chrome/drive": drive["needs_credentials"]}
+    assert set(report["needs_credentials"]) == set(drive["needs_credentials"])
