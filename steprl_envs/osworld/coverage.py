@@ -167,4 +167,13 @@ def add_parser(sub: argparse._SubParsersAction, name: str, help_text: str) -> No
     )
     cov.add_argument("--json", action="store_true", help="print the report as JSON")
     cov.set_defaults(func=cmd_coverage)
+    from . import fetch
+
+    fetch.add_arguments(
+        commands.add_parser(
+            "fetch",
+            help="download the tasks' input and gold files into the offline cache",
+            description=fetch.__doc__.split("\n\n")[0],
+        )
+    )
     parser.set_defaults(func=lambda args: parser.print_help() or 2)

@@ -159,7 +159,10 @@ class CommandFailed(StepFailed):
 def download(ctx: DesktopContext, files: list[dict]) -> None:
     for item in files:
         url, path = item["url"], item["path"]
-        ctx.client.upload(path, sources.fetch(ctx, url, os.path.basename(path)))
+        if not url or not path:
+            raise ValueError(f"download needs a url and a path, got {item!r}")
+        data = sources.fetch(ctx, url, sources.download_name(url, path), aliases=(os.path.basename(path),))
+        ctx.client.upload(path, data)
 
 
 @STEPS.register("upload_file")

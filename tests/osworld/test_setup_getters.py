@@ -239,14 +239,24 @@ def test_terminal_output_falls_back_to_the_transcript(tmp_path):
 
 def test_sources_store_http_downloads_in_the_cache(tmp_path, monkeypatch):
     class Response:
+        headers = {"Content-Type": "text/csv"}
+        status = 200
+
+        def __init__(self):
+            self.left = b"downloaded"
+
         def __enter__(self):
             return self
 
         def __exit__(self, *a):
             return False
 
-        def read(self):
-            return b"downloaded"
+        def geturl(self):
+            return "https://example.org/f/data.csv"
+
+        def read(self, n=-1):
+            out, self.left = self.left, b""
+            return out
 
     monkeypatch.setattr(sources.urllib.request, "urlopen", lambda url, timeout: Response())
     ctx = context(tmp_path)
