@@ -9,7 +9,8 @@ Failures. OSWorld's controller only logs most failures (a command's exit status,
 launch that dies) and goes on, so a task then fails for a reason nobody sees. Here a step fails the setup, with a
 message that names the step's index and type, the command, the exit status and the tail of its output, when:
 
-* ``execute``/``command`` exits non-zero, unless the step is visibly best-effort (:func:`best_effort`): it saves
+* ``execute``/``command`` exits non-zero (in ``config``; in ``postconfig`` that is only logged, see
+  :func:`run_steps`), unless the step is visibly best-effort (:func:`best_effort`): it saves
   its ``stdout``/``stderr`` for the evaluator (a probe such as ``diff`` or ``grep``, whose status is the metric's
   business), it only runs ``pkill``/``killall`` (status 1 when nothing matched), its shell text ends in
   ``|| true``, ``|| :`` or ``|| exit 0``, or it is one of :data:`EXPECTED_NONZERO`, official commands that fail on
@@ -67,7 +68,9 @@ class SetupError(RuntimeError):
 
 
 def run_steps(ctx: DesktopContext, steps: list[dict] | None, what: str = "config") -> None:
-    """Run steps in order; the first failure raises :class:`SetupError`."""
+    """Run steps in order; the first failure raises :class:`SetupError`. In ``postconfig`` (run before scoring) a
+    command's non-zero exit goes to ``ctx.log`` and the steps go on, as in OSWorld: whether ``tar -zcf out.tar.gz
+    *.pdf`` works there depends on what the agent did, and the metric is what judges that."""
     for i, step in enumerate(steps or []):
         kind = step.get("type") if isinstance(step, dict) else None
         if kind not in STEPS:
@@ -79,6 +82,10 @@ def run_steps(ctx: DesktopContext, steps: list[dict] | None, what: str = "config
             STEPS.get(kind)(ctx, **ctx.vm(params))
         except SetupError:
             raise
+        except CommandFailed as e:
+            if what != "postconfig":
+                raise SetupError(i, kind, str(e)) from None
+            ctx.log.append(f"postconfig step {i} ({kind}): {e}")
         except TypeError as e:
             raise SetupError(i, kind, f"bad parameters: {e}") from None
         except Exception as e:  # a failing step ends the setup with its reason, whatever the cause

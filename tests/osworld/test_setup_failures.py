@@ -205,3 +205,16 @@ def test_server_execute_and_open_failures_reach_the_setup(server, tmp_path):
     run_steps(ctx, [step("execute", command="pkill -f no-such-process-xyz", shell=True)])
     with pytest.raises(SetupError, match=r"step 0 \(open\).*HTTP 404: file not found: .*missing.docx"):
         run_steps(ctx, [step("open", path=os.path.join(desktop.home, "missing.docx"))])
+
+
+def test_in_postconfig_a_failing_command_is_logged_and_the_steps_go_on(tmp_path):
+    client = FakeClient(run=answers(2, error="tar: *.pdf: Cannot stat"))
+    ctx = context(tmp_path, client=client)
+    steps = [step("execute", command=["bash", "-c", "tar -zcf pdf.tar.gz *.pdf"]), step("open", path="/home/user/x")]
+    run_steps(ctx, steps, "postconfig")
+    assert ctx.log == [
+        "postconfig step 0 (execute): 'tar -zcf pdf.tar.gz *.pdf' exited with status 2: tar: *.pdf: Cannot stat"
+    ]
+    assert ("open", "/tmp/fakehome/x") in client.calls
+    with pytest.raises(SetupError, match="exited with status 2"):
+        run_steps(ctx, steps, "config")
