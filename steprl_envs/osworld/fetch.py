@@ -1,8 +1,8 @@
 """``steprl osworld fetch PATH``: download the files a task set's setup and evaluation need, for offline runs.
 
-It collects every ``http(s)`` URL of the tasks' ``download`` steps (config and postconfig) and ``cloud_file``
-getters and stores each where a run looks first (:mod:`steprl_envs.osworld.sources`): ``<cache>/<task id>/`` under
-OSWorld's own file name. Per file it prints ``OK`` (downloaded), ``cached`` (already there) or ``failed`` with a
+It collects every ``http(s)`` URL of the tasks' ``download`` steps (config and postconfig), ``cloud_file``
+getters and ``update_browse_history`` steps (a fixed empty history) and stores each where a run looks first
+(:mod:`steprl_envs.osworld.sources`): ``<cache>/<task id>/`` under OSWorld's own file name. Per file it prints ``OK`` (downloaded), ``cached`` (already there) or ``failed`` with a
 one-line reason, then a summary; the exit status is 1 when anything failed. Files arrive through ``.part`` files
 renamed when complete (an interrupt leaves no half file under the real name) and a rerun skips what is there and
 resumes what was cut off. A host that cannot be reached (no DNS, refused, timed out) fails its remaining files at
@@ -54,6 +54,9 @@ def wanted_files(taskset: tasks_mod.TaskSet, domain: str | None = None, task_id:
         file_id = taskset.file_id(task.id)
         steps = as_list(task.config or []) + list(task.evaluator.get("postconfig") or [])
         for step in steps:
+            if isinstance(step, dict) and step.get("type") == "update_browse_history":
+                url, name = sources.BROWSE_HISTORY
+                out.setdefault((file_id, name), Wanted(task.id, file_id, url, name))
             if not isinstance(step, dict) or step.get("type") != "download":
                 continue
             for item in (step.get("parameters") or {}).get("files") or []:

@@ -24,6 +24,11 @@ import uuid
 from .context import DesktopContext
 
 DOWNLOAD_TIMEOUT_S = 120.0
+#: The empty Chrome history that OSWorld's ``update_browse_history`` step starts from, and its name in the cache.
+BROWSE_HISTORY = (
+    "https://drive.usercontent.google.com/u/0/uc?id=1Lv74QkJYDWVX0RIgg0Co-DUcoYpVL0oX&export=download",
+    "history_new.sqlite",
+)
 
 
 def default_cache() -> str:

@@ -225,3 +225,11 @@ def test_a_hand_placed_file_under_its_plain_name_is_used(tmp_path):
     placed.write_bytes(b"by hand")
     run_steps(ctx, [download(("https://drive.usercontent.google.com/download?id=1", "/home/user/report.docx"))])
     assert client.files["/tmp/fakehome/report.docx"] == b"by hand"
+
+
+def test_the_browse_history_step_wants_osworld_s_fixed_file(tmp_path):
+    root = tmp_path / "evaluation_examples"
+    config = [{"type": "update_browse_history", "parameters": {"history": []}}]
+    write_tasks(root, {("chrome", "h"): (config, {"func": "infeasible"}), ("chrome", "none"): ([], {"func": "x"})})
+    wanted = fetch.wanted_files(tasks.load(root))
+    assert [(w.task, w.url, w.name) for w in wanted] == [("chrome/h", *sources.BROWSE_HISTORY)]
