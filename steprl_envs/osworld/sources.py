@@ -76,7 +76,6 @@ def download_to(url: str, path: str, timeout: float = DOWNLOAD_TIMEOUT_S) -> int
     """Stream ``url`` into ``path`` through ``path + ".part"`` (resumed with a Range request when one is left from
     an interrupted try); returns the file's size. Raises OSError (URLError, HTTPError, timeouts, NotAFile)."""
     part = path + ".part"
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     have = os.path.getsize(part) if os.path.isfile(part) else 0
     request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
     try:
@@ -86,6 +85,7 @@ def download_to(url: str, path: str, timeout: float = DOWNLOAD_TIMEOUT_S) -> int
             if kind.startswith("text/html") and host.endswith("google.com"):
                 raise NotAFile(f"{host} answered with a web page, not the file (quota or virus-scan notice)")
             mode = "ab" if have and response.status == 206 else "wb"
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
             length = response.headers.get("Content-Length")
             got = 0
             with open(part, mode) as f:

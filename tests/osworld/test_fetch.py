@@ -192,6 +192,7 @@ def test_a_silent_host_times_out_quickly(tmp_path, capsys):
     assert code == 1 and time.monotonic() - t0 < 3
     assert lines[0] == "failed  os/q  1.bin: timed out"
     assert lines[1] == f"failed  os/q  2.bin: skipped: {url[7:]} is out of reach (timed out)"
+    assert not (tmp_path / "c").exists()  # a failure leaves nothing behind, not even a folder
 
 
 def test_bad_selections_are_usage_errors(official, tmp_path, capsys):
