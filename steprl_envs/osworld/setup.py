@@ -43,15 +43,13 @@ STEPS = NameRegistry("setup step type")
 MAX_SLEEP_S = 30.0
 UNTIL_TIMEOUT_S = 30.0
 UNTIL_INTERVAL_S = 0.1
-
-
 #: Seconds a launched program must survive (on this package's desktops) for ``launch`` to count as done.
 LAUNCH_CHECK_S = 0.5
 #: Programs whose non-zero exit means "nothing to do": no process matched.
 BEST_EFFORT_PROGRAMS = frozenset({"pkill", "killall"})
 #: Official setup commands that exit non-zero on OSWorld's own VM too, by design of their task.
 EXPECTED_NONZERO = {
-    "mkdir /home/test1": "the VM's user may not write /home; the task has the agent create the user's folder",
+    "mkdir /home/test1": "it runs as the VM's user, who may not write /home: it fails there too",
     "echo password | sudo -S su - charles": "user charles does not exist: the task is infeasible by design",
 }
 _SHELLS = ("sh", "bash", "dash")
