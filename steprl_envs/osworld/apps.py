@@ -1,30 +1,35 @@
-"""Which of OSWorld's ``related_apps`` the full desktop image (``steprl/desktop-full``) provides.
+"""Which OSWorld applications the full desktop image (``steprl/desktop-full``) provides.
 
-Spelled as the official task set spells them (it uses several spellings for one app: ``libreoffice_calc``,
-``libreoffice calc`` and ``calc``); :func:`steprl_envs.osworld.tasks.canonical_app` folds them together.
-VS Code is not here: code-server cannot be installed in the image.
+Keys are the ``related_apps`` spellings of the official task set; each maps to the program in the image that
+stands for it (checked by the container tests). Not here: VS Code (``vscode``, ``vs_code``: no build installs from
+the package registries this image is built from) and MusicBrainz Picard (``picard``).
 """
 
 from __future__ import annotations
 
-FULL_IMAGE_APPS: frozenset[str] = frozenset(
-    {
-        "os",
-        "OS",
-        "terminal",
-        "chrome",
-        "Chrome",
-        "browser",
-        "libreoffice",
-        "libreoffice_calc",
-        "libreoffice calc",
-        "calc",
-        "libreoffice_writer",
-        "writer",
-        "Writer",
-        "libreoffice_impress",
-        "gimp",
-        "vlc",
-        "thunderbird",
-    }
-)
+#: related_apps spelling -> the program in the full image that provides it
+FULL_IMAGE_PROGRAMS: dict[str, str] = {
+    "os": "gnome-terminal",
+    "OS": "gnome-terminal",
+    "terminal": "gnome-terminal",
+    "chrome": "google-chrome",
+    "Chrome": "google-chrome",
+    "browser": "google-chrome",
+    "libreoffice": "soffice",
+    "libreoffice_calc": "localc",
+    "libreoffice calc": "localc",
+    "calc": "localc",
+    "msoffice_excel": "localc",  # an .xlsx task of the Calc domain
+    "libreoffice_writer": "lowriter",
+    "writer": "lowriter",
+    "Writer": "lowriter",
+    "libreoffice_impress": "loimpress",
+    "gimp": "gimp",
+    "vlc": "vlc",
+    "thunderbird": "thunderbird",
+    "pdf": "evince",
+    "image": "eog",
+    "ubuntu_media_player": "totem",
+}
+
+FULL_IMAGE_APPS: frozenset[str] = frozenset(FULL_IMAGE_PROGRAMS)
