@@ -365,6 +365,6 @@ def test_coverage_json_lists_every_task_with_its_status(official, capsys):
         "missing": {},
         "needs_credentials": [],
     }
-    assert report["tasks"]["os/bad-metric"]["missing"] == {"metrics": ["compare_images"]}
+    assert report["tasks"]["os/bad-metric"]["missing"] == {"metrics": ["not_a_metric"]}
     assert report["credential_tasks"] == {"chrome/drive": drive["needs_credentials"]}
     assert set(report["needs_credentials"]) == set(drive["needs_credentials"])
