@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from .context import DesktopContext
+from .current import scoring_on
 from .getters import GETTERS
 from .metrics import METRICS
 from .setup import run_steps
@@ -48,8 +49,11 @@ def run_metric(ctx: DesktopContext, func: str, result_cfg, expected_cfg, options
     try:
         result = _get(ctx, result_cfg)
         if expected_cfg:
-            return _score(metric(result, _get(ctx, expected_cfg), **(options or {})))
-        return _score(metric(result, **(options or {})))
+            expected = _get(ctx, expected_cfg)
+            with scoring_on(ctx):
+                return _score(metric(result, expected, **(options or {})))
+        with scoring_on(ctx):
+            return _score(metric(result, **(options or {})))
     except FileNotFoundError as e:
         ctx.log.append(f"{func}: file not found ({e}): scored 0")
         return 0.0

@@ -7,6 +7,7 @@ desktop's home by the caller (:func:`steprl_envs.osworld.evaluate.evaluate`).
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -33,8 +34,23 @@ def _many(config: dict, fetch_one):
     return got[gives[0]] if len(gives) == 1 else [got[i] for i in gives]
 
 
+def _with_date(path: str, time_format: str) -> str:
+    """OSWorld's ``time_suffix``: today's date before the first dot of the file name (``a.csv`` -> ``a2024_01_25.csv``)."""
+    folder, _, name = path.rpartition("/")
+    if "." not in name:
+        return path
+    parts = name.split(".")
+    stamped = parts[0] + datetime.datetime.now().strftime(time_format) + "." + parts[1]
+    return f"{folder}/{stamped}" if folder or path.startswith("/") else stamped
+
+
 @GETTERS.register("vm_file")
 def get_vm_file(ctx: DesktopContext, config: dict):
+    if config.get("time_suffix") and not config.get("multi", False):
+        time_format = config.get("time_format", "%Y_%m_%d")
+        config = {**config, "path": _with_date(config["path"], time_format)}
+        config["dest"] = _with_date(config["dest"], time_format)
+
     def one(path: str, dest: str):
         data = ctx.client.get_file(path)
         if data is None:
@@ -140,4 +156,9 @@ def get_content_from_vm_file(ctx: DesktopContext, config: dict):
     )
 
 
-from . import getters_gimp  # noqa: E402,F401  (app getters register themselves)
+# they register themselves
+from . import (  # noqa: E402,F401
+    getters_apps,
+    getters_gimp,
+    getters_time,
+)

@@ -11,7 +11,20 @@ from ..registry import NameRegistry
 
 METRICS = NameRegistry("metric")
 
-from . import files, general, images, office, slides, table  # noqa: E402,F401  (they register themselves)
+# they register themselves
+from . import (  # noqa: E402,F401
+    desktop_checks,
+    files,
+    general,
+    images,
+    media,
+    office,
+    python_suite,
+    slides,
+    table,
+    thunderbird,
+    vlc,
+)
 
 
 def infeasible() -> float:
