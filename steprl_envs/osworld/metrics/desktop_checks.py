@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 import os
 import shutil
+import tarfile
+import zipfile
 
 from . import METRICS
 from .office import _need
@@ -90,13 +92,29 @@ ARCHIVE_MEMBER_METRICS = {
 }
 
 
+_TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
+
+
 def _unpack(archive: str, folder: str) -> None:
-    """Unpack by file extension like OSWorld, refusing members that would land outside ``folder`` or be links
-    out of it (the archive comes from the agent's desktop)."""
+    """Unpack by file extension like OSWorld (``shutil.unpack_archive``), but the archive comes from the agent's
+    desktop: zip members naming absolute or ``..`` paths are skipped, as shutil does, and tar members that would
+    land outside ``folder`` (paths, links, devices) are refused."""
     os.makedirs(folder, exist_ok=True)
+    name = archive.lower()
     try:
-        shutil.unpack_archive(archive, folder, filter="data")
-    except (shutil.ReadError, ValueError) as e:
+        if name.endswith(".zip"):
+            with zipfile.ZipFile(archive) as z:
+                for member in z.namelist():
+                    parts = member.replace("\\", "/").split("/")
+                    if member.startswith("/") or ".." in parts:
+                        continue
+                    z.extract(member, folder)
+        elif name.endswith(_TAR_SUFFIXES):
+            with tarfile.open(archive) as t:
+                t.extractall(folder, filter="data")
+        else:
+            raise ValueError("unknown archive format (use .zip or .tar[.gz|.bz2|.xz])")
+    except (zipfile.BadZipFile, tarfile.TarError, ValueError) as e:
         raise ValueError(f"compare_archive: cannot unpack {os.path.basename(archive)}: {e}") from None
 
 
