@@ -1,5 +1,6 @@
 """Getters for desktop applications and the desktop itself: VLC (HTTP status, ``vlcrc``), the default video
-player, a VS Code extension command's output file, the wallpaper, a window's size and desktop shortcuts.
+player, a VS Code extension command's output file, the audio of a slide, the wallpaper, a window's size and
+desktop shortcuts.
 
 Where OSWorld's server has an endpoint this project's control server lacks (``/wallpaper``, ``/window_size``),
 the getter asks for it first (the official VM answers) and otherwise reads the same fact with a command in the
@@ -10,11 +11,15 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import posixpath
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zipfile
 from collections import Counter
+from xml.etree import ElementTree
 
 from ..core.actions import parse_action
 from ..desktop.errors import DesktopRequestError
@@ -152,3 +157,36 @@ def get_shortcuts_on_desktop(ctx: DesktopContext, config: dict):
             if data is not None:
                 shortcuts[name] = data.decode("utf-8")
     return shortcuts
+
+
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+@GETTERS.register("audio_in_slide")
+def get_audio_in_slide(ctx: DesktopContext, config: dict):
+    """The first audio of slide ``slide_index`` (0-based) of a pptx on the desktop: an embedded one is copied out
+    of the file into the cache (as ``ppt/media/<name>``), a linked one (``file://``) is fetched as ``dest``."""
+    ppt = get_vm_file(ctx, {"path": config["ppt_file_path"], "dest": os.path.basename(config["ppt_file_path"])})
+    if ppt is None:
+        return None
+    rels = f"ppt/slides/_rels/slide{int(config['slide_index']) + 1}.xml.rels"
+    with zipfile.ZipFile(ppt) as pptx:
+        if rels not in pptx.namelist():
+            return None
+        with pptx.open(rels) as f:
+            relations = ElementTree.parse(f).getroot().findall(_RELS)
+        for rel in relations:
+            if "audio" not in rel.attrib.get("Type", ""):
+                continue
+            target = rel.attrib["Target"]
+            if target.startswith(".."):
+                member = posixpath.normpath(posixpath.join("ppt/slides", target.replace("\\", "/")))
+                local = ctx.cache_path(member)  # refuses members that would leave the cache folder
+                os.makedirs(os.path.dirname(local), exist_ok=True)
+                with pptx.open(member) as src, open(local, "wb") as out:
+                    out.write(src.read())
+                return local
+            if not target.startswith("file://"):
+                raise ValueError(f"audio_in_slide: audio target {target!r} is neither inside the file nor file://")
+            return get_vm_file(ctx, {"path": ctx.vm(target[7:]), "dest": config["dest"]})
+    return None

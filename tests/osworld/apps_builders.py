@@ -3,7 +3,7 @@
 Specs: ``None`` (no file), ``("value", obj)`` (passed as is), ``("text", name, content)``, ``("tone", name,
 [(frequency_hz, seconds, amplitude), ...])`` (a WAV), ``("mp3tags", name, {tag: value})`` (a file carrying only ID3
 tags), ``("video", name, [(r, g, b, square_x), ...])`` (an MJPG AVI, one frame per entry), ``("zip"|"tar.gz",
-name, {member: text})`` and ``("docx", name, [paragraph, ...])`` and ``("list", [spec, ...])``. Only numpy, soundfile, mutagen, opencv and
+name, {member: text})`` and ``("docx", name, [paragraph, ...])``, ``("column_c", name, [value, ...])`` (an xlsx, values from C2 down) and ``("list", [spec, ...])``. Only numpy, soundfile, mutagen, opencv and
 python-docx are imported, and only for the specs that need them, so the official metric code can be fed the same
 files from another environment.
 """
@@ -77,6 +77,17 @@ def _archive(path: str, kind: str, members: dict) -> None:
             t.addfile(info, io.BytesIO(data))
 
 
+def _column_c(path: str, values: list) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["C1"] = "City"
+    for i, value in enumerate(values, start=2):
+        ws[f"C{i}"] = value
+    wb.save(path)
+
+
 def build(spec, folder: str):
     """The metric argument a spec stands for: a path under ``folder``, a value, or None."""
     if spec is None:
@@ -101,6 +112,8 @@ def build(spec, folder: str):
         _archive(path, kind, spec[2])
     elif kind == "docx":
         _docx(path, spec[2])
+    elif kind == "column_c":
+        _column_c(path, spec[2])
     else:
         raise ValueError(f"unknown spec kind {kind!r}")
     return path

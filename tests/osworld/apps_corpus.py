@@ -778,7 +778,84 @@ PYTHON_CASES = [
     ),
 ]
 
-CASES = VLC_CASES + MEDIA_CASES + THUNDERBIRD_CASES + DESKTOP_CASES + PYTHON_CASES
+CITIES = [
+    "Scottsdale",
+    "Atlanta",
+    "Lake Tahoe",
+    "Banff",
+    "Beijing",
+    "Montréal",
+    "San Diego",
+    "Lille",
+    "Montreal",
+    "San Juan",
+    "New York City",
+    "Barcelona",
+    "Toulon",
+    "Sydney",
+    "Long Beach",
+    "Vancouver",
+    "Stockholm",
+    "Montreal",
+    "New Orleans",
+    "Long Beach",
+    "Vancouver",
+]
+WANTED = CITIES[:5] + [["Montreal", "Montréal"]] + CITIES[6:10] + [["New York", "NYC"]] + CITIES[11:]
+CITY_CASES = [
+    ("cities-match", "compare_conference_city_in_order", ("column_c", "c.xlsx", CITIES), rule(expected=WANTED), {}),
+    (
+        "cities-longer-names",
+        "compare_conference_city_in_order",
+        ("column_c", "c.xlsx", [c + ", USA" for c in CITIES]),
+        rule(expected=WANTED),
+        {},
+    ),
+    (
+        "cities-swapped",
+        "compare_conference_city_in_order",
+        ("column_c", "c.xlsx", CITIES[1:2] + CITIES[:1] + CITIES[2:]),
+        rule(expected=WANTED),
+        {},
+    ),
+    (
+        "cities-too-few-expected",
+        "compare_conference_city_in_order",
+        ("column_c", "c.xlsx", CITIES),
+        rule(expected=WANTED[:20]),
+        {},
+    ),
+    (
+        "cities-empty-cell",
+        "compare_conference_city_in_order",
+        ("column_c", "c.xlsx", CITIES[:20]),
+        rule(expected=WANTED),
+        {},
+    ),
+    (
+        "cities-number",
+        "compare_conference_city_in_order",
+        ("column_c", "c.xlsx", [7] + CITIES[1:]),
+        rule(expected=WANTED),
+        {},
+    ),
+    (
+        "cities-bad-rule",
+        "compare_conference_city_in_order",
+        ("column_c", "c.xlsx", CITIES),
+        rule(expected=[1] + WANTED[1:]),
+        {},
+    ),
+    (
+        "cities-alternative-missing",
+        "compare_conference_city_in_order",
+        ("column_c", "c.xlsx", CITIES[:10] + ["Manhattan"] + CITIES[11:]),
+        rule(expected=WANTED),
+        {},
+    ),
+]
+
+CASES = VLC_CASES + MEDIA_CASES + THUNDERBIRD_CASES + DESKTOP_CASES + CITY_CASES + PYTHON_CASES
 
 #: compare_time_in_speedtest_results' clock in these cases
 FROZEN_NOW = (2026, 12, 7, 14, 30, 5)
@@ -911,6 +988,14 @@ EXPECTED: dict = {
     "archive-tar-vs-zip": 1.0,
     "archive-ignore-case": 1.0,
     "archive-missing": 0.0,
+    "cities-match": 1.0,
+    "cities-longer-names": 1.0,
+    "cities-swapped": 0.0,
+    "cities-too-few-expected": 0.0,
+    "cities-empty-cell": 0.0,
+    "cities-number": 0.0,
+    "cities-bad-rule": 0.0,
+    "cities-alternative-missing": 0.0,
     "suite-pass": 1.0,
     "suite-fail": 0.0,
     "suite-import-error": 0.0,

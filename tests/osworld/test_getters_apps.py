@@ -219,3 +219,49 @@ def test_shortcuts_on_desktop_reads_desktop_files(tmp_path):
     assert got == {"2048.desktop": entry.decode()}
     assert ("list_directory", "/tmp/fakehome/Desktop") in client.calls
     assert METRICS.get("is_shortcut_on_desktop")(got, {"type": "name", "name": "Play Puzzle Game 2048"}) == 1.0
+
+
+AUDIO_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/audio"
+IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+
+
+def _pptx_with_audio(target: str) -> bytes:
+    import io
+    import zipfile
+
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{IMAGE_REL}" Target="../media/image1.png"/>'
+        f'<Relationship Id="rId2" Type="{AUDIO_REL}" Target="{target}"/>'
+        "</Relationships>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("ppt/slides/_rels/slide1.xml.rels", rels)
+        z.writestr("ppt/media/image1.png", b"PNG")
+        z.writestr("ppt/media/media1.wav", b"RIFF-audio")
+    return buf.getvalue()
+
+
+def test_audio_in_slide_embedded_linked_and_missing(tmp_path):
+    ppt = "/tmp/fakehome/Desktop/talk.pptx"
+    config = {"ppt_file_path": ppt, "slide_index": 0, "dest": "audio.wav"}
+    ctx = context(tmp_path, client=FakeClient(files={ppt: _pptx_with_audio("../media/media1.wav")}))
+    path = GETTERS.get("audio_in_slide")(ctx, config)
+    assert path.endswith("ppt/media/media1.wav") and open(path, "rb").read() == b"RIFF-audio"
+    assert GETTERS.get("audio_in_slide")(ctx, {**config, "slide_index": 1}) is None  # no such slide
+
+    linked = FakeClient(
+        files={ppt: _pptx_with_audio("file:///home/user/Music/a.wav"), "/tmp/fakehome/Music/a.wav": b"RIFF-linked"}
+    )
+    path = GETTERS.get("audio_in_slide")(context(tmp_path, client=linked), config)
+    assert path.endswith("audio.wav") and open(path, "rb").read() == b"RIFF-linked"
+    assert GETTERS.get("audio_in_slide")(context(tmp_path), config) is None  # no presentation
+
+
+def test_audio_in_slide_refuses_members_outside_the_cache(tmp_path):
+    ppt = "/tmp/fakehome/Desktop/talk.pptx"
+    ctx = context(tmp_path, client=FakeClient(files={ppt: _pptx_with_audio("../../../../../outside.wav")}))
+    with pytest.raises(ValueError, match="leaves the cache folder"):
+        GETTERS.get("audio_in_slide")(ctx, {"ppt_file_path": ppt, "slide_index": 0, "dest": "a.wav"})

@@ -1,5 +1,6 @@
 """Small checks of the desktop's state: clipboard text, desktop shortcuts, moved files, a speed test's time stamp,
-place names in a document, and archives compared file by file with another metric."""
+place names in a document, cities in a spreadsheet column, and archives compared file by file with another
+metric."""
 
 from __future__ import annotations
 
@@ -75,6 +76,32 @@ def fuzzy_place_math(result_file_path, rules) -> float:
     if len(words) != 3:
         return 0.0
     return sum(max([0, *(fuzz.ratio(w, ans) / 100 for ans in rules["expected"])]) for w in words) / 3
+
+
+@METRICS.register()
+def compare_conference_city_in_order(actual_city_list_path, expected_city) -> float:
+    """Cells C2:C22 of the active sheet contain, in order, each expected city (or one of a list of spellings).
+    Anything unexpected (an empty cell, too few expected cities) scores 0, as in OSWorld."""
+    if not actual_city_list_path:
+        return 0.0
+    openpyxl = _need("openpyxl", "openpyxl")
+    expected = expected_city["expected"]
+    sheet = openpyxl.load_workbook(actual_city_list_path).active
+    actual = [cell.value for row in sheet["C2:C22"] for cell in row]
+    try:
+        for i, value in enumerate(actual):
+            want = expected[i]
+            if isinstance(want, str):
+                if want not in value:
+                    return 0.0
+            elif isinstance(want, list):
+                if not any(option in value for option in want):
+                    return 0.0
+            else:
+                return 0.0
+    except (IndexError, TypeError):
+        return 0.0
+    return 1.0
 
 
 # -- archives ------------------------------------------------------------------------------------------------------
