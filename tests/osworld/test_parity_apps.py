@@ -125,3 +125,20 @@ def test_archive_needs_the_member_metric(tmp_path, monkeypatch):
     b = build(("zip", "b.zip", {"x.txt": "1"}), str(tmp_path))
     with pytest.raises(KeyError, match="no_such_metric"):
         METRICS.get("compare_archive")(a, b)
+
+
+def test_evaluate_gives_the_suite_its_desktop(tmp_path):
+    """Through evaluate(): the agent's files come from the desktop, the suite from the cache, and it runs there."""
+    from steprl_envs.osworld.evaluate import evaluate
+
+    client = RunningClient(files={"/tmp/fakehome/Desktop/game/game.py": b"def score(n):\n    return n * 2\n"})
+    ctx = context(tmp_path, client=client)
+    with open(ctx.cache_path("test_suite.py"), "w") as f:
+        f.write("from game import score\n\ndef test():\n    return score(2) == 4\n")
+    evaluator = {
+        "func": "check_python_file_by_test_suite",
+        "result": {"type": "vm_file", "path": ["/home/user/Desktop/game/game.py"], "dest": ["game.py"], "multi": True},
+        "expected": {"type": "cache_file", "path": "test_suite.py"},
+    }
+    assert evaluate(ctx, evaluator, agent_failed=False) == 1.0
+    assert any(c[0] == "execute" and c[1][0] == "python3" for c in client.calls)
