@@ -1,7 +1,7 @@
 """Input files for the app metrics' parity corpora, built from small specs (deterministic, no downloads).
 
 Specs: ``None`` (no file), ``("value", obj)`` (passed as is), ``("text", name, content)``, ``("tone", name,
-[(frequency_hz, seconds, amplitude), ...])`` (a WAV), ``("mp3tags", name, {tag: value})`` (a file carrying only ID3
+[(frequency_hz, seconds, amplitude), ...])`` (WAV, or MP3 by name), ``("mp3tags", name, {tag: value})`` (a file carrying only ID3
 tags), ``("video", name, [(r, g, b, square_x), ...])`` (an MJPG AVI, one frame per entry), ``("zip"|"tar.gz",
 name, {member: text})`` and ``("docx", name, [paragraph, ...])``, ``("column_c", name, [value, ...])`` (an xlsx, values from C2 down) and ``("list", [spec, ...])``. Only numpy, soundfile, mutagen, opencv and
 python-docx are imported, and only for the specs that need them, so the official metric code can be fed the same
@@ -26,7 +26,8 @@ def _tone(path: str, parts: list) -> None:
     for freq, seconds, amp in parts:
         t = np.arange(int(RATE * seconds)) / RATE
         chunks.append(amp * np.sin(2 * np.pi * freq * t) if freq else np.zeros_like(t))
-    soundfile.write(path, np.concatenate(chunks).astype("float32"), RATE)
+    fmt = "MP3" if path.endswith(".mp3") else None  # libsndfile writes MP3 itself (no ffmpeg needed)
+    soundfile.write(path, np.concatenate(chunks).astype("float32"), RATE, format=fmt)
 
 
 def _mp3tags(path: str, tags: dict) -> None:

@@ -278,6 +278,8 @@ MEDIA_CASES = [
         ("tone", "b.wav", [(440, 0.5, 0.5), (660, 0.5, 0.5)]),
         {},
     ),
+    ("audio-mp3-same", "compare_audios", ("tone", "a.mp3", A440), ("tone", "b.mp3", A440), {}),
+    ("audio-mp3-vs-wav", "compare_audios", ("tone", "a.mp3", A440), ("tone", "b.wav", A440), {}),
     ("audio-missing", "compare_audios", None, ("tone", "b.wav", A440), {}),
     (
         "video-same",
@@ -915,6 +917,8 @@ EXPECTED: dict = {
     "audio-other-pitch": 0.021923409471464483,
     "audio-delayed": 0.09223271165613965,
     "audio-two-notes": 1.0,
+    "audio-mp3-same": 1.0,
+    "audio-mp3-vs-wav": 0.13079334408258822,
     "audio-missing": 0.0,
     "video-same": 1.0,
     "video-few-diff": 1.0,
