@@ -268,3 +268,6 @@ def change_wallpaper(ctx: DesktopContext, path: str) -> None:
             "this desktop has neither /setup/change_wallpaper nor a working gsettings: "
             + (result.get("error") or "")[-200:]
         )
+
+
+from . import setup_chrome  # noqa: E402,F401  (registers the Chrome steps)

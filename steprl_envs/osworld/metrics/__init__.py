@@ -13,6 +13,7 @@ METRICS = NameRegistry("metric")
 
 # they register themselves
 from . import (  # noqa: E402,F401
+    chrome,
     desktop_checks,
     files,
     general,
