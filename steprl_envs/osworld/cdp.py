@@ -58,8 +58,16 @@ class DevTools:
         """A new tab in the default browser context (``/json/new`` takes PUT since Chrome 111)."""
         return self._http("/json/new?" + urllib.parse.quote(url, safe=":/?&=#%+@,;~!$*'()[]"), method="PUT")
 
-    def close_tab(self, target_id: str) -> None:
-        self._http(f"/json/close/{target_id}")
+    def close_tab(self, target_id: str, timeout: float = HTTP_TIMEOUT_S) -> None:
+        """Close a tab and wait until Chrome no longer lists it (as Playwright's ``page.close()`` waits)."""
+        try:
+            self._http(f"/json/close/{target_id}")
+        except DevToolsError as e:
+            if "No such target" not in str(e):
+                raise
+        deadline = time.monotonic() + timeout
+        while any(t.get("id") == target_id for t in self.pages()) and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def activate(self, target_id: str) -> None:
         self._http(f"/json/activate/{target_id}")
