@@ -104,11 +104,8 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    """``(home, port)`` of a running headless Chromium whose profile is ``home/.config/google-chrome``."""
-    home = tmp_path_factory.mktemp("home")
-    port = _free_port()
+def _launch(home, port: int) -> subprocess.Popen:
+    """Headless Chromium on ``home``'s profile, once its DevTools port answers (skips the test when it does not)."""
     process = subprocess.Popen(
         [
             CHROMIUM,
@@ -127,23 +124,38 @@ def browser(tmp_path_factory):
     while True:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/json/version", timeout=1).read()
-            break
+            return process
         except OSError:
             if time.monotonic() > deadline or process.poll() is not None:
                 process.kill()
                 pytest.skip("chromium did not start")
             time.sleep(0.2)
-    yield str(home), port
+
+
+def _stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """``(home, port)`` of a running headless Chromium whose profile is ``home/.config/google-chrome``."""
+    home = tmp_path_factory.mktemp("home")
+    port = _free_port()
+    process = _launch(home, port)
+    yield str(home), port
+    _stop(process)
 
 
 @pytest.fixture
-def ctx(browser, tmp_path):
-    """A context on the browser, which shows one blank tab (what earlier tests opened is closed)."""
+def ctx(browser, tmp_path, monkeypatch):
+    """A context on the browser, which shows one blank tab (what earlier tests opened is closed); the active tab's
+    address comes from DevTools."""
+    monkeypatch.delitem(GETTERS._items, "active_url_from_accessTree", raising=False)
     home, port = browser
     chrome = DevTools("127.0.0.1", port)
     keep = chrome.new_tab()
@@ -291,3 +303,28 @@ def test_getters_without_a_browser(tmp_path):
         assert GETTERS.get("info_from_website")(c, {"url": "http://x", "backups": [1]}) == [1]
     finally:
         chrome.RELAUNCH_WAIT_S = saved
+
+
+def test_chrome_keeps_the_history_update_browse_history_wrote(tmp_path, site):
+    import sqlite3
+
+    home = tmp_path / "home"
+    ctx = context(tmp_path, client=DiskClient(), home=str(home), network=False)
+    seeded = [
+        {"url": "https://www.youtube.com/watch?v=1", "title": "Video", "visit_time_from_now_in_seconds": 600},
+        {"url": "https://www.bbc.co.uk/", "title": "BBC", "visit_time_from_now_in_seconds": 60},
+    ]
+    STEPS.get("update_browse_history")(ctx, history=seeded)
+    port = _free_port()
+    process = _launch(home, port)
+    try:
+        ctx.services[9222] = ("127.0.0.1", port)
+        _open(ctx, site, "a.html")
+        time.sleep(11)  # Chrome commits history every 10 s
+    finally:
+        _stop(process)
+    conn = sqlite3.connect(home / ".config/google-chrome/Default/History")
+    urls = [row[0] for row in conn.execute("SELECT url FROM urls ORDER BY id")]
+    conn.close()
+    assert urls[:2] == [item["url"] for item in seeded]  # opened and migrated by Chrome, not razed
+    assert f"{site}/a.html" in urls
