@@ -72,11 +72,16 @@ class DevTools:
     def activate(self, target_id: str) -> None:
         self._http(f"/json/activate/{target_id}")
 
+    def _here(self, ws_url: str) -> str:
+        """Chrome names its websockets by the address it was asked at; through forwarded ports, ask ours."""
+        parts = urllib.parse.urlsplit(ws_url)
+        return urllib.parse.urlunsplit(parts._replace(netloc=f"{self.host}:{self.port}"))
+
     def page_session(self, target: dict) -> Session:
-        return Session(target["webSocketDebuggerUrl"])
+        return Session(self._here(target["webSocketDebuggerUrl"]))
 
     def browser_session(self) -> Session:
-        return Session(self.version()["webSocketDebuggerUrl"])
+        return Session(self._here(self.version()["webSocketDebuggerUrl"]))
 
 
 def wait_for(host: str, port: int, attempts: int, interval: float) -> DevTools:
