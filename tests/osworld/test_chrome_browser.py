@@ -328,3 +328,19 @@ def test_chrome_keeps_the_history_update_browse_history_wrote(tmp_path, site):
     conn.close()
     assert urls[:2] == [item["url"] for item in seeded]  # opened and migrated by Chrome, not razed
     assert f"{site}/a.html" in urls
+
+
+def test_a_tabs_task_scores_through_the_evaluator(ctx, site):
+    from steprl_envs.osworld.evaluate import evaluate
+    from steprl_envs.osworld.setup import run_steps
+
+    a, b = f"{site}/a.html", f"{site}/b.html"
+    run_steps(ctx, [{"type": "chrome_open_tabs", "parameters": {"urls_to_open": [a, b]}}])
+    evaluator = {
+        "func": "is_expected_tabs",
+        "result": {"type": "open_tabs_info"},
+        "expected": {"type": "rule", "rules": {"type": "url", "urls": [a, b]}},
+    }
+    assert evaluate(ctx, evaluator, agent_failed=False) == 1.0
+    run_steps(ctx, [{"type": "chrome_close_tabs", "parameters": {"urls_to_close": [b]}}])
+    assert evaluate(ctx, evaluator, agent_failed=False) == 0.0

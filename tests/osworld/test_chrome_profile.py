@@ -191,3 +191,36 @@ def test_url_getters_answer_none_without_an_address(tmp_path, monkeypatch):
     assert _get(ctx, "active_tab_url_parse", parse_keys=["q"]) is None
     assert _get(ctx, "active_tab_html_parse", category="class") is None
     assert _get(ctx, "active_tab_info") is None
+
+
+def test_the_history_task_scores_what_is_left_in_the_history(tmp_path):
+    """OSWorld's "clear YouTube history" task: seeded history scores 0; once the agent removed YouTube, 1."""
+    from steprl_envs.osworld.evaluate import evaluate
+    from steprl_envs.osworld.setup import run_steps
+
+    ctx = _ctx(tmp_path)
+    visits = [
+        {"url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "title": "Rick", "visit_time_from_now_in_seconds": 3600},
+        {"url": "https://www.nytimes.com/", "title": "NYT", "visit_time_from_now_in_seconds": 300},
+    ]
+    run_steps(ctx, [{"type": "update_browse_history", "parameters": {"history": visits}}])
+    evaluator = {
+        "postconfig": [
+            {"type": "launch", "parameters": {"command": ["pkill", "chrome"]}},
+            {"type": "launch", "parameters": {"command": ["google-chrome", "--remote-debugging-port=1337"]}},
+        ],
+        "func": "check_history_deleted",
+        "result": {"type": "history", "dest": "history.sqlite"},
+        "expected": {"type": "rule", "rules": {"type": "keywords", "keywords": ["youtube"]}},
+    }
+    assert evaluate(ctx, evaluator, agent_failed=False) == 0.0
+
+    local = tmp_path / "History"
+    local.write_bytes(ctx.client.files[f"{PROFILE}/Default/History"])
+    conn = sqlite3.connect(local)
+    conn.execute("DELETE FROM urls WHERE url LIKE '%youtube%'")
+    conn.commit()
+    conn.close()
+    ctx.client.files[f"{PROFILE}/Default/History"] = local.read_bytes()
+    assert evaluate(ctx, evaluator, agent_failed=False) == 1.0
+    assert ("launch", ["google-chrome", "--remote-debugging-port=1337"], False) in ctx.client.calls
