@@ -180,8 +180,10 @@ def _wait_value(page: Page, expression: str, timeout: float):
 
 
 def _click(page: Page, selector: str, timeout: float) -> None:
-    """Click the first element matching ``selector`` and wait for a navigation it starts to load."""
+    """Click the first element matching ``selector`` once it is attached (``timeout``) and visible (Playwright's
+    click timeout), then wait for a navigation it starts to load."""
     _wait_value(page, js.exists(selector), timeout)
+    _wait_value(page, js.visible(selector), LOCATOR_TIMEOUT_S)
     page.evaluate(js.MARK_DOCUMENT)
     page.evaluate(js.click(selector), gesture=True)
     deadline = time.monotonic() + LOCATOR_TIMEOUT_S
@@ -295,7 +297,7 @@ def get_goto_recreation_page_and_get_html_content(ctx: DesktopContext, config: d
     chrome = devtools_or_relaunch(ctx)
     with IsolatedPage(chrome) as page:
         page.goto(RECREATION_URL)
-        _wait_value(page, js.exists("input#hero-search-input"), LOCATOR_TIMEOUT_S)
+        _wait_value(page, js.visible("input#hero-search-input"), LOCATOR_TIMEOUT_S)
         page.evaluate(js.focus("input#hero-search-input"))
         page.call("Input.insertText", text="Albion Basin")
         _click(page, "button.nav-search-button", LOCATOR_TIMEOUT_S)
@@ -317,7 +319,7 @@ def _click_popup(page: Page, selector: str) -> Page:
     """Click ``selector`` and return the tab it opens (Playwright's ``expect_popup``)."""
     session = page.session
     session.call("Target.setDiscoverTargets", discover=True)
-    _wait_value(page, js.exists(selector), LOCATOR_TIMEOUT_S)
+    _wait_value(page, js.visible(selector), LOCATOR_TIMEOUT_S)
     page.evaluate(js.click(selector), gesture=True)
     event = session.wait_event(
         "Target.targetCreated",

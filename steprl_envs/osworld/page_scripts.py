@@ -33,6 +33,15 @@ def attribute(selector: str, name: str) -> str:
     return _with_first(selector, f"return el ? el.getAttribute({json.dumps(name)}) : null;")
 
 
+def visible(selector: str) -> str:
+    """True when the first match has a box and is not ``visibility: hidden`` (Playwright's "visible")."""
+    return _with_first(
+        selector,
+        "if (!el) return null; const box = el.getBoundingClientRect();"
+        " return box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== 'hidden' ? true : null;",
+    )
+
+
 def click(selector: str) -> str:
     return _with_first(selector, "el.scrollIntoView({block: 'center'}); el.click(); return true;")
 

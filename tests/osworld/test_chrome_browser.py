@@ -47,7 +47,7 @@ r.innerHTML = '<span class="price">$40</span>';</script>
 </body></html>""",
     "site.html": """<html><head><title>Profile</title></head><body>
 <h1 id="name">Ada Lovelace</h1><a id="next" href="paper.html">papers</a>
-<img id="pic" src="ada.png" alt="Ada"></body></html>""",
+<img id="pic" src="ada.png" alt="Ada"><a id="hidden" href="paper.html" style="display:none">x</a></body></html>""",
     "paper.html": """<html><head><title>Papers</title></head><body><h2 class="title">Notes on the Engine</h2>
 <a id="cite" href="https://example.org/notes" data-year="1843">cite</a></body></html>""",
     "search.html": """<html><head><title>Recreation</title></head><body>
@@ -261,8 +261,11 @@ def test_info_from_website_falls_back_to_the_backups(ctx, site, monkeypatch):
     from steprl_envs.osworld import getters_chrome
 
     monkeypatch.setattr(getters_chrome, "SELECTOR_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(getters_chrome, "LOCATOR_TIMEOUT_S", 0.5)
     config = {"url": f"{site}/site.html", "infos": [{"selector": "#no-such"}], "backups": ["Ada", 3]}
     assert GETTERS.get("info_from_website")(ctx, config) == ["Ada", 3]
+    hidden = {"action": "click_and_inner_text", "selector": ["#hidden", "h2.title"]}  # Playwright clicks no hidden link
+    assert GETTERS.get("info_from_website")(ctx, {**config, "infos": [hidden]}) == ["Ada", 3]
 
 
 def test_pdf_from_url_prints_the_page(ctx, site):
