@@ -106,7 +106,10 @@ class Session:
             import websocket
         except ImportError as e:
             raise ImportError("Chrome getters need websocket-client: pip install 'steprl[osworld]'") from e
-        self._ws = websocket.create_connection(ws_url, timeout=timeout, suppress_origin=True)
+        try:
+            self._ws = websocket.create_connection(ws_url, timeout=timeout, suppress_origin=True)
+        except (OSError, websocket.WebSocketException) as e:
+            raise DevToolsError(f"cannot open {ws_url}: {e}") from None
         self._next_id = 0
         self.events: list[dict] = []
 
@@ -128,15 +131,20 @@ class Session:
         self._ws.settimeout(max(0.05, deadline - time.monotonic()))
         try:
             return json.loads(self._ws.recv())
-        except websocket.WebSocketTimeoutException:
+        except (websocket.WebSocketTimeoutException, TimeoutError):
             raise TimeoutError("Chrome did not answer in time") from None
+        except (OSError, websocket.WebSocketException) as e:  # the tab or the browser went away
+            raise DevToolsError(f"the DevTools connection closed: {e}") from None
 
     def call(self, method: str, session_id: str | None = None, timeout: float = CALL_TIMEOUT_S, **params) -> dict:
         self._next_id += 1
         message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params}
         if session_id:
             message["sessionId"] = session_id
-        self._ws.send(json.dumps(message))
+        try:
+            self._ws.send(json.dumps(message))
+        except Exception as e:  # websocket-client raises its own exception types for a closed socket
+            raise DevToolsError(f"{method}: the DevTools connection closed: {e}") from None
         deadline = time.monotonic() + timeout
         while True:
             reply = self._receive(deadline)

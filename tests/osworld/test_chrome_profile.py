@@ -224,3 +224,20 @@ def test_the_history_task_scores_what_is_left_in_the_history(tmp_path):
     ctx.client.files[f"{PROFILE}/Default/History"] = local.read_bytes()
     assert evaluate(ctx, evaluator, agent_failed=False) == 1.0
     assert ("launch", ["google-chrome", "--remote-debugging-port=1337"], False) in ctx.client.calls
+
+
+def test_devtools_failures_are_devtools_errors():
+    import socket
+
+    from steprl_envs.osworld.cdp import DevTools, DevToolsError, Session, wait_for
+
+    pytest.importorskip("websocket")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(DevToolsError, match="after 2 attempts"):
+        wait_for("127.0.0.1", port, attempts=2, interval=0.01)
+    with pytest.raises(DevToolsError, match="did not answer"):
+        DevTools("127.0.0.1", port).pages()
+    with pytest.raises(DevToolsError, match="cannot open"):
+        Session(f"ws://127.0.0.1:{port}/devtools/page/X")
