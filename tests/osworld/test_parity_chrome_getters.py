@@ -1,4 +1,4 @@
-"""The Chrome profile getters against OSWorld's own getters, run on the same profile files.
+"""The Chrome profile and URL getters against OSWorld's own getters, run on the same files and addresses.
 
 ``PROFILES`` are sets of profile files (relative to ``~/.config/google-chrome``): missing, empty, corrupt, complete
 and oddly shaped ones. Each case is ``(profile, getter, official value)``, the value OSWorld's getter returned on a
@@ -139,3 +139,38 @@ def test_profile_getter_matches_official(case, tmp_path):
             GETTERS.get(getter)(ctx, {"dest": "x"})
     else:
         assert GETTERS.get(getter)(ctx, {"dest": "x"}) == official
+
+
+# -- the URL getters ---------------------------------------------------------------------------------------------------
+# (active tab URL, getter, config, official value): OSWorld's getters given the same address by a stubbed
+# active_url_from_accessTree.
+# fmt: off
+URL_CASES = [
+    ('https://www.rentalcars.com/search?locationName=Z%C3%BCrich&dropLocationName=Z%C3%BCrich&filterCriteria_sortBy=PRICE', 'active_tab_url_parse', {'parse_keys': ['locationName', 'dropLocationName', 'filterCriteria_carCategory', 'filterCriteria_sortBy']}, {'locationName': 'Zürich', 'dropLocationName': 'Zürich', 'filterCriteria_carCategory': '', 'filterCriteria_sortBy': 'PRICE'}),
+    ('https://www.example.com/s?q=a+b&q=c&x=', 'active_tab_url_parse', {'parse_keys': ['q', 'x']}, {'q': 'a b', 'x': ''}),
+    ('https://www.example.com/s?from=BOS&to=NYC', 'active_tab_url_parse', {'parse_keys': ['from', 'to'], 'replace': {'from': 'start', 'to': 'end'}}, {'start': 'BOS', 'end': 'NYC'}),
+    ('https://www.example.com/s?from=BOS', 'active_tab_url_parse', {'parse_keys': ['from'], 'replace': {'to': 'end'}}, KeyError),
+    ('https://www.example.com/path#frag?x=1', 'active_tab_url_parse', {'parse_keys': ['x']}, {'x': ''}),
+    ('https://www.macys.com/shop/mens/Stripe,Men,L,Short%20Sleeve?id=20640', 'url_dashPart', {'partIndex': -1, 'needDeleteId': True, 'returnType': 'string'}, 'Stripe,Men,L,Short%20Sleeve'),
+    ('https://www.macys.com/shop/mens/Stripe?id=1', 'url_dashPart', {'partIndex': -1, 'needDeleteId': False, 'returnType': 'string'}, 'Stripe?id=1'),
+    ('https://www.ultimate-guitar.com/explore?type=Tabs', 'url_dashPart', {'partIndex': -1, 'needDeleteId': True, 'returnType': 'json', 'key': 't'}, {'t': 'explore'}),
+    ('https://www.example.com/a/b', 'url_dashPart', {'partIndex': 3, 'needDeleteId': False, 'returnType': 'json', 'key': 'k'}, {'k': 'a'}),
+    ('https://www.example.com/a', 'url_dashPart', {'partIndex': 9, 'needDeleteId': False, 'returnType': 'string'}, IndexError),
+    ('https://www.example.com/a/', 'url_dashPart', {'partIndex': -1, 'needDeleteId': True, 'returnType': 'string'}, ''),
+    ('https://www.example.com/a', 'url_dashPart', {'partIndex': 0, 'needDeleteId': False, 'returnType': 'list'}, None),
+    (None, 'url_dashPart', {'partIndex': 0, 'needDeleteId': False, 'returnType': 'string'}, None),
+    (None, 'active_tab_url_parse', {'parse_keys': ['q']}, None),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("case", URL_CASES, ids=[f"{c[1]}-{i}" for i, c in enumerate(URL_CASES)])
+def test_url_getter_matches_official(case, tmp_path, monkeypatch):
+    url, getter, config, official = case
+    monkeypatch.setitem(GETTERS._items, "active_url_from_accessTree", lambda ctx, config: url)
+    ctx = context(tmp_path, client=FakeClient(), network=False)
+    if isinstance(official, type):
+        with pytest.raises(official):
+            GETTERS.get(getter)(ctx, dict(config))
+    else:
+        assert GETTERS.get(getter)(ctx, dict(config)) == official
