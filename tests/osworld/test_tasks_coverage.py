@@ -61,10 +61,6 @@ def official(tmp_path):
             evaluator={**GOOD, "result": {"type": "googledrive_file", "dest": "x"}, "expected": GOOD["result"]},
             related_apps=["chrome"],
         ),
-        ("os", "bad-metric"): task_json("bad-metric", evaluator={**GOOD, "func": "compare_images"}),
-        ("chrome", "bad-step"): task_json("bad-step", config=[{"type": "googledrive", "parameters": {}}]),
-        ("chrome", "bad-getter"): task_json("bad-getter", evaluator={**GOOD, "result": {"type": "googledrive_file"}}),
-        ("chrome", "bad-post"): task_json("bad-post", evaluator={**GOOD, "postconfig": [{"type": "login"}]}),
         ("libreoffice_calc", "bad-rule"): task_json(
             "bad-rule",
             evaluator={
@@ -114,11 +110,6 @@ def test_loader_separates_supported_unsupported_and_broken(official):
         "chrome/bad-getter": ["unknown getter no_such_getter"],
         "chrome/bad-post": ["unknown setup step no_such_step"],
         "libreoffice_calc/bad-rule": ["unsupported compare_table rule sparkline"],
-        "os/bad-metric": ["unknown metric compare_images"],
-        "chrome/bad-step": ["unknown setup step googledrive"],
-        "chrome/bad-getter": ["unknown getter googledrive_file"],
-        "chrome/bad-post": ["unknown setup step login"],
-        "libreoffice_calc/bad-rule": ["unsupported compare_table rule pivot_table"],
     }
     messages = " | ".join(map(str, loaded.problems))
     assert "broken.json: cannot read JSON" in messages
@@ -164,8 +155,10 @@ def test_coverage_report_and_cli(official, capsys):
         "loaded": 4,
         "supported": 0,
         "full_image": 0,
+        "needs_credentials": 1,
         "unsupported": 3,
         "not_loaded": 0,
+    }
     assert report["domains"]["os"]["supported"] == 2 and report["domains"]["os"]["not_loaded"] == 4
     assert report["missing"]["setup"] == {"no_such_setup": 1, "no_such_step": 1}
     assert report["missing"]["getters"] == {"no_such_getter": 1}
@@ -179,15 +172,6 @@ def test_coverage_report_and_cli(official, capsys):
         "4 not loaded"
     ) in out
     assert "no_such_setup" in out and "not_a_metric" in out and "no_such_getter" in out
-    assert report["total"] == {"tasks": 12, "supported": 3, "unsupported": 5, "not_loaded": 4}
-    assert report["domains"]["chrome"] == {"tasks": 3, "supported": 0, "unsupported": 3, "not_loaded": 0}
-    assert report["domains"]["os"] == {"tasks": 7, "supported": 2, "unsupported": 1, "not_loaded": 4}
-    assert report["missing"]["setup"] == {"googledrive": 1, "login": 1}
-    assert report["missing"]["getters"] == {"googledrive_file": 1}
-    assert report["missing"]["metrics"] == {"compare_images": 1}
-    assert report["missing"]["options"] == {"compare_table rule pivot_table": 1}
-    assert "12 tasks: 3 fully supported, 5 unsupported, 4 not loaded" in out
-    assert "googledrive" in out and "compare_images" in out and "googledrive_file" in out
     row = next(line for line in out.splitlines() if line.startswith("libreoffice_calc"))
     assert row.split() == ["libreoffice_calc", "2", "2", "1", "1", "0", "1", "0"]
     assert cli_main(["osworld", "coverage", str(official), "--json", "--index", "test_small"]) == 0
