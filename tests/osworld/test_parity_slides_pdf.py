@@ -482,9 +482,19 @@ CASES = [
 ]
 
 
+NEEDS = {"deck": "pptx", "pdf": "fpdf", "xlsx": "openpyxl", "epub": "lxml"}
+PDF_METRICS = {"compare_pdfs", "compare_pdf_images", "check_pdf_pages"}
+
+
+def _needs(case) -> set[str]:
+    values = [v for v in case[2:4] for v in (v if isinstance(v, list) else [v])]
+    needs = {NEEDS[v[0]] for v in values if isinstance(v, tuple) and v and v[0] in NEEDS}
+    return needs | ({"pymupdf"} if case[1] in PDF_METRICS else set())
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_metric_matches_official_score(case, tmp_path):
-    for module in ("pptx", "pymupdf", "fpdf", "openpyxl", "lxml"):
+    for module in _needs(case):
         pytest.importorskip(module)
     score = case[-1]
     if score == OFFICIAL_ERROR:
