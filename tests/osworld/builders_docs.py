@@ -13,7 +13,8 @@
 - ``pdf``: pages of text lines (fpdf2, Helvetica).
 - ``epub``: ``{name: text}`` members of a zip.
 - ``("file", extension, content)``: a plain file (text or bytes).
-- ``png``: ``{"size": (w, h), "dark": (left, top, right, bottom) or None}``.
+- ``png``: ``{"size": (w, h), "paper": colour, "ink": colour, "dark": (left, top, right, bottom),
+  "lines": [(x, y, text, font size)]}`` (Pillow's bundled font).
 """
 
 from __future__ import annotations
@@ -212,11 +213,14 @@ def build_epub(path, members: dict) -> str:
 
 
 def build_png(path, spec: dict) -> str:
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw, ImageFont
 
-    image = Image.new("RGB", spec.get("size", (200, 100)), "white")
+    image = Image.new("RGB", spec.get("size", (200, 100)), spec.get("paper", "white"))
+    draw = ImageDraw.Draw(image)
     if spec.get("dark"):
-        ImageDraw.Draw(image).rectangle(spec["dark"], fill=spec.get("ink", "black"))
+        draw.rectangle(spec["dark"], fill=spec.get("ink", "black"))
+    for x, y, text, size in spec.get("lines", []):
+        draw.text((x, y), text, fill=spec.get("ink", "black"), font=ImageFont.load_default(size))
     image.save(path)
     return str(path)
 
