@@ -348,6 +348,7 @@ CASES = [
         1.0,
     ),
     ("highlight-text", "check_highlighted_words", ODT(("Call later", "")), ODT(("Call now", "")), {}, 0.0),
+    ("highlight-docx", "check_highlighted_words", DOC("Call now"), DOC("Call now"), {}, OFFICIAL_ERROR),
     (
         "highlight-unused",
         "check_highlighted_words",

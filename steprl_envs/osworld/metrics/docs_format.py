@@ -331,6 +331,8 @@ def _yellow_spans(path) -> bool:
 
     roots = []
     with zipfile.ZipFile(path) as z:
+        if "content.xml" not in z.namelist():
+            raise ValueError(f"check_highlighted_words: {path} is not an OpenDocument text")
         for part in ("content.xml", "styles.xml"):
             if part in z.namelist():
                 roots.append(ElementTree.fromstring(z.read(part)))
