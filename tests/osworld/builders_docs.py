@@ -13,6 +13,7 @@
 - ``pdf``: pages of text lines (fpdf2, Helvetica).
 - ``epub``: ``{name: text}`` members of a zip.
 - ``("file", extension, content)``: a plain file (text or bytes).
+- ``zip`` / ``tgz``: ``{relative name: buildable value or text}`` packed into an archive.
 - ``png``: ``{"size": (w, h), "paper": colour, "ink": colour, "dark": (left, top, right, bottom),
   "lines": [(x, y, text, font size)]}`` (Pillow's bundled font).
 """
@@ -231,6 +232,26 @@ def _write(path, data) -> str:
     return str(path)
 
 
+def build_archive(path, spec: dict) -> str:
+    """``{"format": "zip" | "gztar" ..., "files": {relative name: buildable value or text}}``."""
+    import pathlib
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        root = pathlib.Path(scratch)
+        for name, value in spec["files"].items():
+            target = root / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(value, tuple):
+                built = build(value, target.parent, "built")
+                pathlib.Path(built).rename(target)
+            else:
+                _write(target, value)
+        base = str(path).rsplit(".", 1)[0] if spec["format"] == "zip" else str(path).removesuffix(".tar.gz")
+        return shutil.make_archive(base, spec["format"], root)
+
+
 BUILDERS = {
     "doc": ("docx", build_doc),
     "odt": ("odt", build_odt),
@@ -239,6 +260,8 @@ BUILDERS = {
     "epub": ("epub", build_epub),
     "png": ("png", build_png),
     "xlsx": ("xlsx", build_xlsx),
+    "zip": ("zip", lambda path, files: build_archive(path, {"format": "zip", "files": files})),
+    "tgz": ("tar.gz", lambda path, files: build_archive(path, {"format": "gztar", "files": files})),
 }
 
 

@@ -8,6 +8,7 @@ import datetime
 import pytest
 
 from steprl_envs.osworld.metrics import METRICS, task_specific
+from tests.osworld.builders_docs import build
 from tests.osworld.test_parity_docs import OFFICIAL_ERROR, run_case
 
 W, H = 9144000, 6858000  # python-pptx's default 4:3 slide, EMU
@@ -72,6 +73,8 @@ def book(ncx_id="1", uid="a", **chapters) -> tuple:
     return ("epub", {**members, **{f"{name}.html": text for name, text in chapters.items()}})
 
 
+SLIDES = {"a.pdf": ("pdf", [["Week 1", "Intro"]]), "b.pdf": ("pdf", [["Week 2", "Trees"]])}
+IN_FOLDER = {f"lecture_slides/{name}": value for name, value in SLIDES.items()}
 LONG = [f"line {i % 7}" for i in range(260)]
 CITIES = ["Scottsdale", "Atlanta", ["Montreal", "Montréal"]] + [f"City{i}" for i in range(18)]
 
@@ -414,6 +417,58 @@ CASES = [
     ("epub-no-toc", "compare_epub", ("epub", {"content.opf": OPF}), book(c1=chapter("a")), {}, OFFICIAL_ERROR),
     ("epub-folder", "compare_epub", book(**{"text/c1": chapter("a")}), book(c1=chapter("a")), {}, OFFICIAL_ERROR),
     ("epub-missing", "compare_epub", None, book(c1=chapter("a")), {}, 0.0),
+    # compare_archive ----------------------------------------------------------------------------------------
+    ("archive-same", "compare_archive", ("zip", SLIDES), ("zip", SLIDES), {"file_type": "pdf"}, 1.0),
+    (
+        "archive-one-off",
+        "compare_archive",
+        ("zip", {**SLIDES, "b.pdf": ("pdf", [["Week 2", "Graphs"]])}),
+        ("zip", SLIDES),
+        {"file_type": "pdf"},
+        0.86,
+    ),
+    (
+        "archive-names",
+        "compare_archive",
+        ("zip", {"a.pdf": SLIDES["a.pdf"]}),
+        ("zip", SLIDES),
+        {"file_type": "pdf"},
+        0.0,
+    ),
+    (
+        "archive-folder",
+        "compare_archive",
+        ("tgz", IN_FOLDER),
+        ("zip", IN_FOLDER),
+        {"file_path": "lecture_slides", "file_type": "pdf"},
+        1.0,
+    ),
+    (
+        "archive-docx",
+        "compare_archive",
+        ("zip", {"r.docx": ("doc", {"blocks": ["a b"]})}),
+        ("zip", {"r.docx": ("doc", {"blocks": ["a", "b"]})}),
+        {"file_type": "docx"},
+        1.0,
+    ),
+    (
+        "archive-docx-options",
+        "compare_archive",
+        ("zip", {"r.docx": ("doc", {"blocks": ["a b"]})}),
+        ("zip", {"r.docx": ("doc", {"blocks": ["a", "b"]})}),
+        {"file_type": "docx", "ignore_blanks": False},
+        0.0,
+    ),
+    (
+        "archive-text",
+        "compare_archive",
+        ("zip", {"x.txt": "one", "y.txt": "two"}),
+        ("zip", {"x.txt": "one", "y.txt": "2"}),
+        {},
+        0.5,
+    ),
+    ("archive-empty", "compare_archive", ("zip", {}), ("zip", {}), {}, OFFICIAL_ERROR),
+    ("archive-missing", "compare_archive", None, ("zip", SLIDES), {"file_type": "pdf"}, 0.0),
     # compare_conference_city_in_order -----------------------------------------------------------------------
     ("cities-right", "compare_conference_city_in_order", cities(*RIGHT_CITIES), {"expected": CITIES}, {}, 1.0),
     (
@@ -482,8 +537,8 @@ CASES = [
 ]
 
 
-NEEDS = {"deck": "pptx", "pdf": "fpdf", "xlsx": "openpyxl", "epub": "lxml"}
-PDF_METRICS = {"compare_pdfs", "compare_pdf_images", "check_pdf_pages"}
+NEEDS = {"deck": "pptx", "pdf": "fpdf", "xlsx": "openpyxl", "epub": "lxml", "zip": "fpdf", "tgz": "fpdf"}
+PDF_METRICS = {"compare_pdfs", "compare_pdf_images", "check_pdf_pages", "compare_archive"}
 
 
 def _needs(case) -> set[str]:
@@ -528,3 +583,25 @@ def test_speedtest_time_matches_official_score(case, tmp_path, monkeypatch):
     path = tmp_path / "speedtest.csv"
     path.write_text(content)
     assert METRICS.get("compare_time_in_speedtest_results")(str(path), minutes) == score
+
+
+def test_archive_members_cannot_leave_the_scratch_folder(tmp_path):
+    import io
+    import tarfile
+    import zipfile
+
+    outside = tmp_path / "evil.txt"
+    bad_tar = tmp_path / "bad.tar.gz"
+    with tarfile.open(bad_tar, "w:gz") as t:
+        data = b"x"
+        info = tarfile.TarInfo(f"../../../../../../..{outside}")
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+    good = build(("zip", {"a.txt": "x"}), tmp_path, "good")
+    with pytest.raises(tarfile.FilterError):
+        METRICS.get("compare_archive")(str(bad_tar), good)
+    bad_zip = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad_zip, "w") as z:
+        z.writestr(f"../../../../../../..{outside}", "x")
+    assert METRICS.get("compare_archive")(str(bad_zip), good) == 0.0  # the name is cleaned, so the lists differ
+    assert not outside.exists()
