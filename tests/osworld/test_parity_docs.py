@@ -1,17 +1,13 @@
 """Writer metrics against the scores OSWorld's own code gives on the same files (docx and odt built here).
 
-Each case: (id, metric, result, expected, options, official score). ``OFFICIAL_ERROR`` marks inputs on which the
-official code raises: ours must raise too or score 0 (an evaluation that errors scores 0).
+Case format and ``OFFICIAL_ERROR``: tests/osworld/parity.py.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from steprl_envs.osworld.metrics import METRICS
-from tests.osworld.builders_docs import build
-
-OFFICIAL_ERROR = "error"
+from tests.osworld.parity import OFFICIAL_ERROR, check_case, skip_without
 
 
 def R(text, **props) -> dict:  # noqa: N802  (reads like the spec it builds)
@@ -376,25 +372,7 @@ CASES = [
 ]
 
 
-def run_case(case, folder):
-    """Our score for a case (files built in ``folder``)."""
-    _, metric, result, expected, options, _ = case
-    args = [build(result, folder, "result")]
-    if expected is not None:
-        args.append(build(expected, folder, "expected"))
-    return METRICS.get(metric)(*args, **options)
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_writer_metric_matches_official_score(case, tmp_path):
-    pytest.importorskip("docx")
-    if case[1] == "evaluate_colored_words_in_tables":
-        pytest.importorskip("skimage")
-    score = case[-1]
-    if score == OFFICIAL_ERROR:
-        try:
-            assert run_case(case, tmp_path) == 0.0
-        except (ValueError, TypeError):
-            pass
-        return
-    assert run_case(case, tmp_path) == pytest.approx(score, abs=1e-9)
+    skip_without(case, *(["skimage"] if case[1] == "evaluate_colored_words_in_tables" else []))
+    check_case(case, tmp_path)

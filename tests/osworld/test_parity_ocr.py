@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.osworld.test_parity_docs import run_case
+from tests.osworld.parity import run_case
 
 pytestmark = pytest.mark.slow
 
