@@ -42,12 +42,6 @@ def _with_date(path: str, time_format: str) -> str:
     parts = name.split(".")
     stamped = parts[0] + datetime.datetime.now().strftime(time_format) + "." + parts[1]
     return f"{folder}/{stamped}" if folder or path.startswith("/") else stamped
-def _time_suffixed(name: str, time_format: str) -> str:
-    """OSWorld's ``time_suffix``: today's date inserted before the first dot (``a.csv`` -> ``a2024_01_31.csv``)."""
-    import datetime
-
-        return name
-    return parts[0] + datetime.datetime.now().strftime(time_format) + "." + parts[1]
 
 
 @GETTERS.register("vm_file")
@@ -56,8 +50,6 @@ def get_vm_file(ctx: DesktopContext, config: dict):
         time_format = config.get("time_format", "%Y_%m_%d")
         config = {**config, "path": _with_date(config["path"], time_format)}
         config["dest"] = _with_date(config["dest"], time_format)
-        fmt = config.get("time_format", "%Y_%m_%d")
-        config = {**config, "path": _time_suffixed(config["path"], fmt), "dest": _time_suffixed(config["dest"], fmt)}
 
     def one(path: str, dest: str):
         data = ctx.client.get_file(path)

@@ -47,19 +47,6 @@ def _pptx(ctx: DesktopContext, config: dict):
     return get_vm_file(ctx, {"path": path, "dest": os.path.basename(path)})
 
 
-@GETTERS.register("audio_in_slide")
-def get_audio_in_slide(ctx: DesktopContext, config: dict):
-    """The first audio file related to slide ``slide_index`` (0-based); None when it has none."""
-    local = _pptx(ctx, config)
-    if local is None:
-        return None
-    with zipfile.ZipFile(local) as z:
-        for rel in _slide_relations(z, int(config["slide_index"])):
-            if "audio" in rel.get("Type", ""):
-                return _take(ctx, z, rel["Target"], config["dest"])
-    return None
-
-
 @GETTERS.register("background_image_in_slide")
 def get_background_image_in_slide(ctx: DesktopContext, config: dict):
     """The picture that fills slide ``slide_index``'s own background (0-based); None when it has none."""
@@ -86,9 +73,3 @@ def get_background_image_in_slide(ctx: DesktopContext, config: dict):
             if "image" in rel.get("Type", "") and rel.get("Id") == image_id:
                 return _take(ctx, z, rel["Target"], config["dest"])
     return None
-
-
-@GETTERS.register("time_diff_range")
-def get_time_diff_range(ctx: DesktopContext, config: dict):
-    """The allowed difference in minutes, as written in the task (a metric option passed as the expected value)."""
-    return config.get("diff_range_in_minutes")

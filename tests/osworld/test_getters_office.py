@@ -86,8 +86,9 @@ def test_background_without_picture_or_with_other_image_id(tmp_path):
 
 def test_a_relation_target_cannot_climb_out_of_the_cache(tmp_path):
     pptx = _deck(tmp_path, _rel("audio", "../../../../../etc/x.mp3"), {"etc/x.mp3": b"x"})
-    path = _get(tmp_path, "audio_in_slide", {DECK: pptx})
-    assert path is None
+    with pytest.raises(ValueError, match="leaves the cache folder"):
+        _get(tmp_path, "audio_in_slide", {DECK: pptx})
+    assert not (tmp_path / "etc").exists()
 
 
 def test_time_diff_range_passes_the_minutes_through(tmp_path):

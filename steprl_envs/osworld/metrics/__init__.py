@@ -35,6 +35,6 @@ def infeasible() -> float:
 
 METRICS.register("infeasible")(infeasible)
 
-from . import archives, docs_format, epub, lo_config, ocr, pdf, slides_checks, task_specific  # noqa: E402,F401
+from . import docs_format, epub, lo_config, ocr, pdf, slides_checks  # noqa: E402,F401
 
 __all__ = ["METRICS", "infeasible"]

@@ -300,23 +300,6 @@ def compare_references(file1, file2, **options) -> float:
     return (mean - base) / (1 - base) if mean >= base else 0.0
 
 
-@METRICS.register()
-def fuzzy_place_math(result_file_path, rules) -> float:
-    """The document holds exactly three words (whitespace-separated): the mean of each word's best fuzzy ratio
-    against ``rules["expected"]``."""
-    if result_file_path is None:
-        return 0.0
-    doc = _open(result_file_path)
-    if doc is None:
-        raise ValueError(f"fuzzy_place_math: {result_file_path} is not a readable docx")
-    from .general import ratio
-
-    words = [w for p in doc.paragraphs for w in p.text.split()]
-    if len(words) != 3:
-        return 0.0
-    return sum(max([ratio(w, ans) for ans in rules["expected"]], default=0) for w in words) / 3
-
-
 _ODT_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _ODT_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 _ODT_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"

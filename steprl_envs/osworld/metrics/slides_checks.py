@@ -104,30 +104,6 @@ def check_page_number_colors(pptx_file, rules) -> float:
     return float(_is_colour(rules["color"], value))
 
 
-@METRICS.register()
-def check_image_stretch_and_center(modified_ppt, original_ppt) -> float:
-    """The first slide's first picture (found in the result by its image bytes) fills the slide and is centred,
-    each within half an inch."""
-    if not modified_ppt or not original_ppt:
-        return 0.0
-    original, modified = _presentation(original_ppt), _presentation(modified_ppt)
-    pictures = [s for s in original.slides[0].shapes if s.shape_type == PICTURE]
-    if not pictures:
-        raise ValueError("check_image_stretch_and_center: the original's first slide has no picture")
-    blob = pictures[0].image.blob
-    found = [s for s in modified.slides[0].shapes if s.shape_type == PICTURE and s.image.blob == blob]
-    if not found:
-        raise ValueError("check_image_stretch_and_center: the result's first slide lacks the original picture")
-    image, width, height = found[-1], original.slide_width, original.slide_height
-    off = (
-        abs(image.width - width),
-        abs(image.height - height),
-        abs(image.left - (width - image.width) / 2),
-        abs(image.top - (height - image.height) / 2),
-    )
-    return float(all(d <= HALF_INCH for d in off))
-
-
 _DESKAT_STATE = "{uri:deskat:state.at-spi.gnome.org}"
 _DESKAT_COMPONENT = "{uri:deskat:component.at-spi.gnome.org}"
 
