@@ -20,6 +20,11 @@ class NameRegistry:
     def register(self, *names: str):
         def wrap(fn):
             for name in names or (fn.__name__,):
+                held = self._items.get(name)
+                if held is not None and held.__qualname__ != fn.__qualname__:  # a reload registers the same one again
+                    raise ValueError(
+                        f"{self.kind} {name!r} is registered twice ({held.__module__} and {fn.__module__}): keep one"
+                    )
                 self._items[name] = fn
             return fn
 

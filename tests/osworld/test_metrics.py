@@ -305,3 +305,15 @@ def test_accessibility_and_sqlite(tmp_path):
     con.close()
     assert m("run_sqlite3")(str(db), {"sql": "select count(*) = 1 from t"}) == 1.0
     assert m("run_sqlite3")(str(db), {"sql": "select count(*) = 2 from t"}) == 0.0
+
+
+def test_a_name_registered_twice_is_refused():
+    from steprl_envs.osworld.registry import NameRegistry
+
+    registry = NameRegistry("metric")
+    registry.register("same")(lambda: 0.0)
+    with pytest.raises(ValueError, match="metric 'same' is registered twice"):
+
+        @registry.register("same")
+        def other() -> float:
+            return 1.0
