@@ -19,6 +19,17 @@ OSWORLD_HOME = "/home/user"
 _HOME = re.compile(re.escape(OSWORLD_HOME) + r"(?![\w.-])")
 
 
+#: desktop port -> its name in a provider's ``Endpoint.ports`` (docker and osworld-vm publish them)
+SERVICE_PORTS = {9222: "chromium", 8080: "vlc"}
+
+
+def published_services(endpoint) -> dict[int, tuple[str, int]]:
+    """``DesktopContext.services`` from a started provider's endpoint: the service ports it published."""
+    return {
+        port: (endpoint.host, endpoint.ports[name]) for port, name in SERVICE_PORTS.items() if name in endpoint.ports
+    }
+
+
 @dataclass
 class DesktopContext:
     client: DesktopClient

@@ -1,7 +1,8 @@
 """``OSWorld-v0``: OSWorld's tasks, action spaces and scores behind the Gymnasium API.
 
 * ``provider``: ``local`` (Xvfb + openbox + the control server in a bubblewrap sandbox; default), ``docker`` (the
-  steprl desktop image) or ``osworld-vm`` (the official VM image; pass ``provider_kwargs={"path_to_vm": ...}``).
+  steprl desktop image; ``image="full"`` picks the one with OSWorld's applications, ``"light"`` is the default,
+  any other value is an image tag) or ``osworld-vm`` (the official VM image; pass ``provider_kwargs={"path_to_vm": ...}``).
   ``allow_host=True`` runs the local desktop unsandboxed: whatever the agent types into its terminal runs on this
   host, so only for agents you trust.
 * ``action_space``: ``pyautogui`` (default) or ``computer_13``; plus DONE / FAIL / WAIT.
@@ -45,7 +46,7 @@ from ..core.registry import TaskRegistry
 from ..core.spaces import screenshot_space
 from ..core.task import Task, TaskError
 from . import tasks as tasks_mod
-from .context import OSWORLD_HOME, DesktopContext
+from .context import OSWORLD_HOME, DesktopContext, published_services
 from .evaluate import evaluate
 from .oracle import in_mode
 from .setup import SetupError, run_steps
@@ -88,11 +89,14 @@ class OSWorldEnv(StepEnv):
         invalid_action_penalty: float = 0.0,
         render_mode: str | None = None,
         allow_host: bool = False,
+        image: str | None = None,
     ):
         if provider not in PROVIDERS:
             raise ValueError(f"provider must be one of {', '.join(PROVIDERS)}, got {provider!r}")
         if allow_host and provider != "local":
             raise ValueError(f"allow_host applies to the local provider only, not {provider!r}")
+        if image is not None and provider != "docker":
+            raise ValueError(f"image applies to the docker provider only, not {provider!r}")
         if action_space not in MODES:
             raise ValueError(f"action_space must be one of {', '.join(MODES)}, got {action_space!r}")
         if observation not in OBSERVATIONS:
@@ -125,6 +129,8 @@ class OSWorldEnv(StepEnv):
         self.provider_kwargs = dict(provider_kwargs or {})
         if allow_host:
             self.provider_kwargs["allow_host"] = True
+        if image is not None:
+            self.provider_kwargs["image"] = image
         self.file_cache = cache_dir or default_cache()
         self.client_password = client_password
         self.network = network
@@ -215,6 +221,7 @@ class OSWorldEnv(StepEnv):
             client_password=self.client_password,
             screen=(self.width, self.height),
             network=self.network,
+            services=published_services(self.provider.address),
         )
         self._oracle_step = 0
         self._setup_failed = False

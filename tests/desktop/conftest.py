@@ -65,8 +65,7 @@ def _locked(name: str):
     return f
 
 
-@pytest.fixture(scope="session")
-def desktop_image(engine):
+def _ensure(engine, kind: str) -> str:
     from steprl_envs.desktop import image
 
     with _locked("image"):
@@ -74,7 +73,18 @@ def desktop_image(engine):
             subprocess.run(
                 [str(REPO / "docker" / "desktop" / "build-base.sh"), "podman"], check=True, capture_output=True
             )
-        return image.ensure_image(engine)
+        return image.ensure_image(engine, kind=kind)
+
+
+@pytest.fixture(scope="session")
+def desktop_image(engine):
+    return _ensure(engine, "light")
+
+
+@pytest.fixture(scope="session")
+def desktop_full_image(engine):
+    """The full image's tag (OSWorld's applications); building it the first time takes minutes."""
+    return _ensure(engine, "full")
 
 
 @pytest.fixture

@@ -2,6 +2,11 @@
 
 Revert is a fresh container from the image (about a second), not a VM boot. The control server's port is
 published on 127.0.0.1 only, and the container's token is passed in its environment (not on a command line).
+The desktop's service ports, Chrome's DevTools (9222, behind the task's own socat) and VLC's HTTP interface (8080),
+are published beside it at free host ports, named in ``Endpoint.ports`` as on the osworld-vm provider.
+
+``image``: ``"light"`` (default: ``steprl/desktop``, Xvfb + openbox + small apps), ``"full"``
+(``steprl/desktop-full``, the applications OSWorld's tasks drive), or any image tag.
 """
 
 from __future__ import annotations
@@ -14,7 +19,11 @@ from . import engine
 from .base import Endpoint, Health, Provider
 
 DEFAULT_IMAGE = "steprl/desktop:latest"
+#: image argument -> tag
+IMAGES = {"light": DEFAULT_IMAGE, "full": "steprl/desktop-full:latest"}
 SERVER_PORT = 5000
+#: desktop port -> name in Endpoint.ports (the osworld-vm provider's names)
+SERVICE_PORTS = {9222: "chromium", 8080: "vlc"}
 
 
 class DockerProvider(Provider):
@@ -31,7 +40,7 @@ class DockerProvider(Provider):
         client=None,
     ):
         super().__init__()
-        self.image = image
+        self.image = IMAGES.get(image, image)
         self.screen = screen
         self.port = port
         self.host = host
@@ -72,18 +81,23 @@ class DockerProvider(Provider):
         for _ in range(1 if self.port else 3):
             name = f"steprl-desktop-{uuid.uuid4().hex[:12]}"
             with engine.port_lock():
-                port = self.port or engine.free_port(self.host, engine.published_ports(client))
+                taken = engine.published_ports(client)
+                port = self.port or engine.free_port(self.host, taken)
+                taken.add(port)
+                services = {guest: engine.free_port(self.host, taken) for guest in SERVICE_PORTS}
+                published = {f"{guest}/tcp": (self.host, p) for guest, p in {SERVER_PORT: port, **services}.items()}
                 try:
-                    return client.containers.run(
+                    container = client.containers.run(
                         self.image,
                         self._command(),
                         detach=True,
                         name=name,
                         labels={engine.LABEL: self.name, engine.OWNER_LABEL: engine.owner()},
                         environment={"STEPRL_DESKTOP_TOKEN": token},
-                        ports={f"{SERVER_PORT}/tcp": (self.host, port)},
+                        ports=published,
                         shm_size="256m",
-                    ), port
+                    )
+                    return container, port, {SERVICE_PORTS[guest]: p for guest, p in services.items()}
                 except docker.errors.ImageNotFound:
                     raise DesktopError(
                         self.name,
@@ -103,8 +117,8 @@ class DockerProvider(Provider):
 
     def _start(self) -> Endpoint:
         token = self.token or secrets.token_urlsafe(16)
-        self.container, port = self._run(token)
-        endpoint = Endpoint(self.host, port, token)
+        self.container, port, services = self._run(token)
+        endpoint = Endpoint(self.host, port, token, {"server": port, **services})
         from ..client import DesktopClient
 
         DesktopClient(endpoint.url, token, self.name).wait_ready(
