@@ -34,7 +34,7 @@ system-deps:
 # (images by content-hash tag, the base image by its recipe label, the ALFWorld venv by a stamp of its inputs).
 infra: images alfworld
 
-# Container images the tests use: the debootstrap base (where no registry is reachable), then the desktop image.
+# Container images the tests use: the debootstrap base (where no registry is reachable), then the desktop images.
 images: system-deps setup
 	bash docker/build-images.sh
 

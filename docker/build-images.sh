@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build the desktop image (steprl/desktop:<content hash> and :latest) with the available container engine.
+# Build the desktop images (steprl/desktop and steprl/desktop-full, each :<content hash> and :latest) with the
+# available container engine; the full one takes about 5 minutes the first time (2 cores).
 # Without a Docker daemon, Podman's API service is started; without registry access, the base image is made
 # with debootstrap first. Run from anywhere; the build context is staged from this checkout.
 set -euo pipefail
