@@ -213,3 +213,54 @@ def test_ctrl_alt_t_opens_a_terminal_activate_window_finds(full):
         return True
 
     _wait("activate_window('Terminal')", activated, timeout=10)
+
+
+def test_osworld_env_on_the_full_image_reaches_devtools_through_its_context(engine, desktop_full_image, tmp_path):
+    """OSWorld-v0 with image="full": a task in the official format starts Chrome as the official tasks do, and
+    the episode's context says where this machine reaches the desktop's 9222 (a published host port)."""
+    from steprl_envs.osworld.env import OSWorldEnv
+
+    task = {
+        "id": "chrome-devtools",
+        "snapshot": "chrome",
+        "instruction": "Open Chrome.",
+        "config": [
+            {"type": "launch", "parameters": {"command": ["google-chrome", "--remote-debugging-port=1337"]}},
+            {"type": "launch", "parameters": {"command": ["socat", "tcp-listen:9222,fork", "tcp:localhost:1337"]}},
+        ],
+        "related_apps": ["chrome"],
+        "evaluator": {
+            "func": "check_include_exclude",
+            "result": {
+                "type": "vm_command_line",
+                "command": "pgrep -x chrome >/dev/null && echo running",
+                "shell": True,
+            },
+            "expected": {"type": "rule", "rules": {"include": ["running"], "exclude": []}},
+        },
+    }
+    (tmp_path / "examples" / "chrome").mkdir(parents=True)
+    (tmp_path / "examples" / "chrome" / "chrome-devtools.json").write_text(json.dumps(task))
+    (tmp_path / "test_all.json").write_text(json.dumps({"chrome": ["chrome-devtools"]}))
+    env = OSWorldEnv(
+        provider="docker",
+        image="full",
+        tasks=tmp_path,
+        task_id="chrome/chrome-devtools",
+        observation="screenshot",
+        screen_size=(1280, 720),
+        provider_kwargs={"client": engine},
+    )
+    try:
+        env.reset()
+        ctx = env.unwrapped.ctx
+        assert env.unwrapped.provider.image == "steprl/desktop-full:latest"
+        assert set(ctx.services) == {9222, 8080}
+        host, port = ctx.address(9222)
+        assert (host, port) == ctx.services[9222] and port != 9222
+        _, body = _wait("DevTools at the context's address", lambda: _ok(_get(f"http://{host}:{port}/json/version")))
+        assert "Chrome/" in json.loads(body)["Browser"]
+        _, reward, terminated, _, _ = env.step("DONE")
+        assert terminated and reward == 1.0
+    finally:
+        env.close()
