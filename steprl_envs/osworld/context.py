@@ -14,13 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..desktop.client import DesktopClient
+from ..desktop.providers.base import SERVICE_PORTS
 
 OSWORLD_HOME = "/home/user"
 _HOME = re.compile(re.escape(OSWORLD_HOME) + r"(?![\w.-])")
-
-
-#: desktop port -> its name in a provider's ``Endpoint.ports`` (docker and osworld-vm publish them)
-SERVICE_PORTS = {9222: "chromium", 8080: "vlc"}
 
 
 def published_services(endpoint) -> dict[int, tuple[str, int]]:

@@ -2,7 +2,8 @@
 
 * ``provider``: ``local`` (Xvfb + openbox + the control server in a bubblewrap sandbox; default), ``docker`` (the
   steprl desktop image; ``image="full"`` picks the one with OSWorld's applications, ``"light"`` is the default,
-  any other value is an image tag) or ``osworld-vm`` (the official VM image; pass ``provider_kwargs={"path_to_vm": ...}``).
+  any other value is an image tag) or ``osworld-vm`` (the official VM image; pass
+  ``provider_kwargs={"path_to_vm": ...}``).
   ``allow_host=True`` runs the local desktop unsandboxed: whatever the agent types into its terminal runs on this
   host, so only for agents you trust.
 * ``action_space``: ``pyautogui`` (default) or ``computer_13``; plus DONE / FAIL / WAIT.

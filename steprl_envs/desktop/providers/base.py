@@ -15,6 +15,8 @@ from ..client import DesktopClient
 from ..errors import DesktopError
 
 _LIVE: weakref.WeakSet = weakref.WeakSet()
+#: desktop service port -> its name in ``Endpoint.ports``: Chrome's DevTools (behind a task's socat), VLC's HTTP
+SERVICE_PORTS = {9222: "chromium", 8080: "vlc"}
 
 
 @atexit.register

@@ -16,14 +16,12 @@ import uuid
 
 from ..errors import DesktopError
 from . import engine
-from .base import Endpoint, Health, Provider
+from .base import SERVICE_PORTS, Endpoint, Health, Provider
 
 DEFAULT_IMAGE = "steprl/desktop:latest"
 #: image argument -> tag
 IMAGES = {"light": DEFAULT_IMAGE, "full": "steprl/desktop-full:latest"}
 SERVER_PORT = 5000
-#: desktop port -> name in Endpoint.ports (the osworld-vm provider's names)
-SERVICE_PORTS = {9222: "chromium", 8080: "vlc"}
 
 
 class DockerProvider(Provider):

@@ -18,12 +18,12 @@ import uuid
 
 from ..errors import DesktopError
 from . import engine
-from .base import Endpoint, Health, Provider
+from .base import SERVICE_PORTS, Endpoint, Health, Provider
 
 DEFAULT_IMAGE = "happysixd/osworld-docker"
 BASE_IN_CONTAINER = "/base/System.qcow2"
 #: guest port -> name, as in OSWorld: control server, noVNC viewer, Chrome DevTools (via socat), VLC HTTP
-GUEST_PORTS = {5000: "server", 8006: "vnc", 9222: "chromium", 8080: "vlc"}
+GUEST_PORTS = {5000: "server", 8006: "vnc", **SERVICE_PORTS}
 
 
 class OSWorldVMProvider(Provider):
