@@ -149,6 +149,11 @@ def test_calc_opens_an_xlsx(full):
     client.upload("/home/user/Desktop/WeeklySales.xlsx", data.getvalue())
     client.open_file("/home/user/Desktop/WeeklySales.xlsx", timeout=60)
     assert any(line.endswith("WeeklySales.xlsx - LibreOffice Calc") for line in _windows(client))
+    assert not any("Tip of the Day" in line for line in _windows(client))
+    # the profile made at build time knows this version, so no "running it for the first time" bar is shown
+    version = ".".join(_sh(client, "soffice --version")["output"].split()[1].split(".")[:2])
+    profile = client.get_file("/home/user/.config/libreoffice/4/user/registrymodifications.xcu").decode()
+    assert f'oor:name="ooSetupLastVersion" oor:op="fuse"><value>{version}</value>' in profile
     client.activate_window("WeeklySales.xlsx - LibreOffice Calc", strict=True)
     client.close_window("WeeklySales.xlsx - LibreOffice Calc", strict=True)
 

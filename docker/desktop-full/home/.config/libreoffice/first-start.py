@@ -1,11 +1,20 @@
-"""Turn off LibreOffice's first-start dialogs (tip of the day, what's new) in a fresh user profile."""
+"""Turn off LibreOffice's first-start prompts (tip of the day, the "running version X for the first time" bar) in
+a fresh user profile: the bar shows until the profile records the installed version as its last one."""
 
+import re
+import subprocess
 import sys
 
+version = re.search(
+    r"LibreOffice (\d+\.\d+)", subprocess.run(["soffice", "--version"], capture_output=True, text=True).stdout
+)
+if not version:
+    sys.exit("first-start.py: cannot read LibreOffice's version from soffice --version")
 ITEMS = (
     ("/org.openoffice.Office.Common/Misc", "ShowTipOfTheDay", "false"),
     ("/org.openoffice.Office.Common/Misc", "FirstRun", "false"),
     ("/org.openoffice.Setup/Office", "ooSetupInstCompleted", "true"),
+    ("/org.openoffice.Setup/Product", "ooSetupLastVersion", version.group(1)),
 )
 path = sys.argv[1]
 with open(path, encoding="utf-8") as f:
