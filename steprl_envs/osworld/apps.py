@@ -1,8 +1,9 @@
 """Which OSWorld applications the full desktop image (``steprl/desktop-full``) provides.
 
 Keys are the ``related_apps`` spellings of the official task set; each maps to the program in the image that
-stands for it (checked by the container tests). Not here: VS Code (``vscode``, ``vs_code``: no build installs from
-the package registries this image is built from) and MusicBrainz Picard (``picard``).
+stands for it (checked by the container tests). Not here: VS Code (``vscode``, ``vs_code``: no desktop build
+installs from Debian, PyPI or npm; code-server is a browser app with other settings paths and window titles) and
+MusicBrainz Picard (``picard``).
 """
 
 from __future__ import annotations

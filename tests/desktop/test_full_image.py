@@ -220,6 +220,30 @@ def test_ctrl_alt_t_opens_a_terminal_activate_window_finds(full):
     _wait("activate_window('Terminal')", activated, timeout=10)
 
 
+def test_apps_register_on_the_accessibility_bus(full):
+    """The image's accessibility setup, not a tree builder: each app's toolkit (GTK 2 and 3, VCL, Chromium, Qt,
+    Gecko) shows up on the AT-SPI bus with its window."""
+    client = full.client()
+    windows = "\n".join(_windows(client))
+    if ".Gimp" not in windows:
+        client.launch(["gimp"])
+    if "thunderbird" not in windows.lower():
+        client.launch(["/usr/bin/thunderbird"])
+    if "Gnome-terminal" not in windows:
+        client.execute_actions(parse_action("pyautogui.hotkey('ctrl', 'alt', 't')", "pyautogui"))
+    client.launch(["google-chrome"])
+    client.launch(["vlc"])
+    client.launch(["localc"])
+    code = "import pyatspi\nfor app in pyatspi.Registry.getDesktop(0):\n    print(app.name, app.childCount, sep='\\t')"
+
+    def registered():
+        out = client.execute(["python3", "-c", code], timeout=30)["output"]
+        apps = {line.split("\t")[0] for line in out.splitlines() if not line.endswith("\t0")}
+        return apps if {"gimp", "Thunderbird", "gnome-terminal-server", "Chromium", "vlc", "soffice"} <= apps else None
+
+    _wait("the apps with a window on the AT-SPI bus", registered, timeout=90, interval=1)
+
+
 def test_osworld_env_on_the_full_image_reaches_devtools_through_its_context(engine, desktop_full_image, tmp_path):
     """OSWorld-v0 with image="full": a task in the official format starts Chrome as the official tasks do, and
     the episode's context says where this machine reaches the desktop's 9222 (a published host port)."""
