@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import time
 import urllib.error
 import urllib.request
@@ -17,7 +18,8 @@ from steprl_envs.desktop import DesktopError
 from steprl_envs.desktop.providers import engine as eng
 from steprl_envs.desktop.providers.docker import DockerProvider
 from steprl_envs.osworld.apps import FULL_IMAGE_APPS, FULL_IMAGE_PROGRAMS
-from steprl_envs.osworld.context import published_services
+from steprl_envs.osworld.context import DesktopContext, published_services
+from steprl_envs.osworld.setup import run_steps
 
 pytestmark = [pytest.mark.container, pytest.mark.slow, pytest.mark.xdist_group("desktop-full")]
 
@@ -171,6 +173,9 @@ def test_chrome_devtools_through_the_official_launch(full):
     assert status == 200 and json.loads(body)["type"] == "page"
     _wait("a window titled as Google Chrome's", lambda: any(w.endswith(" - Google Chrome") for w in _windows(client)))
     client.activate_window("Google Chrome")  # as 29 official tasks do
+    desktop = _sh(client, "cat /usr/share/applications/google-chrome.desktop")["output"]
+    assert "Exec=/usr/bin/google-chrome-stable %U" in desktop  # an official task edits this line
+    assert _sh(client, "xdg-settings get default-web-browser")["output"].strip() == "google-chrome.desktop"
     prefs = "/home/user/.config/google-chrome/Default/Preferences"
     _wait("Chrome's profile at the official path", lambda: client.get_file(prefs))
     assert _sh(client, "pgrep -x chrome")["returncode"] == 0  # so the tasks' `pkill chrome` finds it
@@ -208,16 +213,19 @@ def test_gimp_and_thunderbird_windows(full):
     _wait("Thunderbird using the official profile folder", lambda: client.get_file(profile), timeout=60)
 
 
-def test_ctrl_alt_t_opens_a_terminal_activate_window_finds(full):
+def test_ctrl_alt_t_opens_a_terminal_titled_as_on_the_official_vm(full):
     client = full.client()
     client.execute_actions(parse_action("pyautogui.hotkey('ctrl', 'alt', 't')", "pyautogui"))
     _wait("a gnome-terminal window", lambda: any("gnome-terminal" in w.lower() for w in _windows(client)))
-
-    def activated():
-        client.activate_window("Terminal")
-        return True
-
-    _wait("activate_window('Terminal')", activated, timeout=10)
+    # as the official tasks do next: activate_window("Terminal"), which matches no title there either
+    ctx = DesktopContext(client=client)
+    run_steps(ctx, [{"type": "activate_window", "parameters": {"window_name": "Terminal"}}], "config")
+    _sh(client, "mkdir -p ~/Documents/Projects/OSWorld")
+    typed = "cd ~/Documents/Projects/OSWorld\n"
+    client.execute_actions(parse_action(f"pyautogui.write({typed!r})", "pyautogui"))
+    # bash titles the window user@host: <cwd>, which an official task's check reads with wmctrl -lx
+    rule = re.compile(r"gnome-terminal-server\.Gnome-terminal\b.*~/Documents/Projects/OSWorld\b")
+    _wait("the terminal's title following its directory", lambda: any(rule.search(w) for w in _windows(client)))
 
 
 def test_apps_register_on_the_accessibility_bus(full):
