@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 from ..core.actions import ActionError, parse_action
 from . import files, screen, windows, xinput
+from .a11y_tree import AtspiSource, Limits, share_display_with_session_bus
 from .display import Display, DisplayError
 from .recording import Recorder
 
@@ -65,6 +66,7 @@ class Desktop:
     input_lock: threading.Lock = field(default_factory=threading.Lock)
     launched: list = field(default_factory=list)
     recorder: Recorder | None = None
+    a11y: AtspiSource | None = None  # the widget-level tree, where an AT-SPI bus answers
 
 
 def pyautogui_code(command) -> str | None:
@@ -197,7 +199,18 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, png, "image/png")
 
     def accessibility(self):
-        self._json({"AT": windows.accessibility_xml(self.desktop.env)})
+        """AT-SPI's widget tree where the bus answers, else the window-level tree from X."""
+        a11y = self.desktop.a11y
+        tree = a11y.tree_xml() if a11y is not None else None
+        self._json({"AT": tree if tree is not None else windows.accessibility_xml(self.desktop.env)})
+
+    def terminal(self):
+        """gnome-terminal's text through AT-SPI; 404 without a bus, so callers fall back to a transcript."""
+        a11y = self.desktop.a11y
+        available, output = a11y.terminal() if a11y is not None else (False, None)
+        if not available:
+            raise Fail(404, f"no AT-SPI bus to read a terminal from ({a11y.unavailable_reason if a11y else 'off'})")
+        self._json({"output": output, "status": "success"})
 
     def platform(self):
         self._text("Linux")
@@ -399,6 +412,7 @@ _GET, _POST, _ANY = ("GET",), ("POST",), ("GET", "POST")
 ROUTES = {
     "/screenshot": (_GET, Handler.screenshot),
     "/accessibility": (_GET, Handler.accessibility),
+    "/terminal": (_GET, Handler.terminal),
     "/platform": (_GET, Handler.platform),
     "/cursor_position": (_GET, Handler.cursor_position),
     "/screen_size": (_ANY, Handler.screen_size),
@@ -458,6 +472,9 @@ def _args(argv):
     p.add_argument("--home", default=None, help="the desktop's home: commands run here (default: $HOME)")
     p.add_argument("--root", action="append", default=None, help="a directory /file may touch (default: home)")
     p.add_argument("--max-upload-mb", type=float, default=64, help="largest accepted upload")
+    p.add_argument("--a11y-time-limit", type=float, default=5.0, help="seconds one accessibility walk may take")
+    p.add_argument("--a11y-max-nodes", type=int, default=20000, help="most nodes in one accessibility tree")
+    p.add_argument("--no-atspi", action="store_true", help="serve the window-level tree even where AT-SPI answers")
     p.add_argument("--parent-pid", type=int, default=None, help="exit when this process is gone")
     p.add_argument(
         "--listen-fd",
@@ -494,6 +511,7 @@ def main(argv=None) -> int:
             print("no X display: pass --display, set DISPLAY or use --spawn-display", file=sys.stderr)
             return 2
         env["DISPLAY"] = name
+        share_display_with_session_bus(env)
         desktop = Desktop(
             name,
             home,
@@ -502,6 +520,8 @@ def main(argv=None) -> int:
             os.environ.get(TOKEN_ENV) or None,
             int(args.max_upload_mb * (1 << 20)),
         )
+        if not args.no_atspi:
+            desktop.a11y = AtspiSource(env, Limits(args.a11y_time_limit, args.a11y_max_nodes))
         try:
             httpd = serve(desktop, args.host, args.port, args.listen_fd)
         except OSError as e:
