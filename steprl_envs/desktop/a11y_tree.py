@@ -28,6 +28,8 @@ MAX_DEPTH = 50
 MAX_WIDTH = 1024
 #: cells read from a spreadsheet's screen area at most (a zoomed-out sheet shows a few thousand)
 MAX_CELLS = 5000
+#: how long past the time limit a walk may take to finish the node it is reading
+GRACE = 0.25
 PROBE_TIMEOUT = 10.0
 PROBE_RETRY = 30.0
 TERMINAL_APP = "gnome-terminal-server"
@@ -52,18 +54,20 @@ class Budget:
         self.deadline = time.monotonic() + limits.time_limit
         self.nodes = 0
         self.spent: str | None = None
+        self._lock = threading.Lock()  # apps are walked in parallel
 
     def take(self) -> bool:
-        if self.spent:
+        with self._lock:
+            if self.spent:
+                return False
+            if self.nodes >= self.limits.max_nodes:
+                self.spent = f"node limit ({self.limits.max_nodes}) reached"
+            elif time.monotonic() > self.deadline:
+                self.spent = f"time limit ({self.limits.time_limit:g} s) reached after {self.nodes} nodes"
+            else:
+                self.nodes += 1
+                return True
             return False
-        if self.nodes >= self.limits.max_nodes:
-            self.spent = f"node limit ({self.limits.max_nodes}) reached"
-        elif time.monotonic() > self.deadline:
-            self.spent = f"time limit ({self.limits.time_limit:g} s) reached after {self.nodes} nodes"
-        else:
-            self.nodes += 1
-            return True
-        return False
 
     def stop(self, why: str) -> None:
         self.spent = self.spent or why
@@ -101,15 +105,15 @@ def _interface(acc, query: str):
         return None
 
 
-def read_node(acc, api: Api) -> tuple[Element, str]:
-    """One accessible as an element (no children) and its raw role name. Each interface is read on its own, so
-    one that fails (a dying widget, a buggy toolkit) costs only its attributes."""
+def read_node(acc, api: Api, states: list[str] | None = None) -> tuple[Element, str]:
+    """One accessible as an element (no children) and its raw role name (``states`` when already read). Each
+    interface is read on its own, so one that fails (a dying widget, a buggy toolkit) costs only its attributes."""
     attrs: dict[str, str] = {"name": acc.name or ""}
-    states: list[str] = []
-    try:
-        states = api.states(acc)
-    except Exception:
-        pass
+    if states is None:
+        try:
+            states = api.states(acc)
+        except Exception:
+            states = []
     for state in states:
         attrs[f"st:{state}"] = "true"
     try:
@@ -212,11 +216,12 @@ def visible_cells(acc, api: Api):
     for row in rows:
         for column in columns:
             cell = table.getAccessibleAt(row, column)
-            if cell is None or "showing" not in api.states(cell):
+            states = api.states(cell) if cell is not None else []
+            if "showing" not in states:
                 if column == start[1]:
                     return  # the first column of this row is off screen: so is every row after it
                 break
-            yield cell
+            yield cell, states
             given += 1
             if given >= MAX_CELLS:
                 return
@@ -231,19 +236,24 @@ class Walk:
     placeholders never read are dropped: a truncated tree loses hidden widgets before visible ones.
     """
 
-    def __init__(self, api: Api, budget: Budget):
+    def __init__(self, api: Api, budget: Budget, pending: set[int] | None = None):
         self.api = api
         self.budget = budget
         self._urgent: list = []  # a stack: depth first, in document order
         self._later: deque = deque()
-        self._pending: set[int] = set()
+        self._pending = set() if pending is None else pending
 
-    def add(self, parent: Element, acc, depth: int, in_sheet: bool, urgent: bool) -> Element:
-        """A placeholder for ``acc`` under ``parent``, queued for reading."""
+    def add(self, parent: Element, acc, depth: int, in_sheet: bool, states=None, urgent: bool = False) -> Element:
+        """A placeholder for ``acc`` under ``parent``, queued for reading: now if ``urgent`` or its ``states``
+        (read already) say it is on screen, else later."""
         element = Element("unknown")
         self._pending.add(id(element))
         parent.children.append(element)
-        (self._urgent if urgent else self._later).append((element, acc, depth, in_sheet))
+        item = (element, acc, depth, in_sheet, states)
+        if urgent or (states is not None and "showing" in states):
+            self._urgent.append(item)
+        else:
+            self._later.append(item)
         return element
 
     def run(self) -> None:
@@ -259,14 +269,16 @@ class Walk:
             except Exception:
                 pass  # a widget that vanished mid-walk: its placeholder is dropped
 
-    def _visit(self, element: Element, acc, depth: int, in_sheet: bool) -> None:
-        read, role = read_node(acc, self.api)
+    def _visit(self, element: Element, acc, depth: int, in_sheet: bool, states: list[str] | None) -> None:
+        read, role = read_node(acc, self.api, states)
         element.tag, element.attrs, element.text = read.tag, read.attrs, read.text
         self._pending.discard(id(element))
         in_sheet = in_sheet or role == "document spreadsheet"
         if depth >= MAX_DEPTH or self.budget.spent:
             return
-        showing = read.get("st:showing") == "true" or role == "application"  # apps themselves never show
+        # Only children of a node on screen can be on screen (apps themselves never show): ask those for their
+        # states now, so hidden ones wait.
+        showing = read.get("st:showing") == "true" or role == "application"
         count = acc.childCount
         if role == "table" and (in_sheet or count > MAX_WIDTH):
             try:
@@ -278,49 +290,61 @@ class Walk:
             for i in range(min(count, MAX_WIDTH)):
                 try:
                     child = acc.getChildAtIndex(i)
+                    if child is not None:
+                        children.append((child, self._states(child) if showing else None))
                 except Exception:
                     continue
-                if child is not None:
-                    children.append(child)
-        queued = [(self.add(element, child, depth + 1, in_sheet, showing), child) for child in children]
-        if showing:  # the stack pops the last first: put the first child on top
-            self._urgent[len(self._urgent) - len(queued) :] = reversed(self._urgent[len(self._urgent) - len(queued) :])
+        mark = len(self._urgent)
+        for child, child_states in children:
+            self.add(element, child, depth + 1, in_sheet, child_states)
+        self._urgent[mark:] = reversed(self._urgent[mark:])  # the stack pops the last: first child on top
+
+    def _states(self, acc) -> list[str] | None:
+        try:
+            return self.api.states(acc)
+        except Exception:
+            return None
 
     def prune(self, root: Element) -> Element:
-        """``root`` without the placeholders never read."""
-        for node in root.iter():
-            node.children = [c for c in node.children if id(c) not in self._pending]
-        return root
+        return drop_unread(root, self._pending)
+
+
+def drop_unread(root: Element, pending: set[int]) -> Element:
+    """``root`` without the placeholders never read."""
+    for node in root.iter():
+        node.children = [c for c in node.children if id(c) not in pending]
+    return root
 
 
 def walk_desktop(api: Api, limits: Limits) -> Element:
-    """The whole desktop: a ``desktop-frame`` with one ``application`` per app on the bus. The walk runs in a
-    thread; when the time limit passes (a hung app can block a call for its D-Bus timeout) the tree read so far
-    is returned, marked."""
+    """The whole desktop: a ``desktop-frame`` with one ``application`` per app on the bus, each app read in a
+    thread of its own (as OSWorld does; apps answer in parallel) sharing one budget. When the time limit passes
+    (a hung app can block a call for its D-Bus timeout) the tree read so far is returned, marked."""
     root = Element("desktop-frame")
     budget = Budget(limits)
-    walk = Walk(api, budget)
-
-    def run():
-        try:
-            desktop = api.desktop()
-            apps = [desktop.getChildAtIndex(i) for i in range(desktop.childCount)]
-            for app in apps:
-                if app is not None:
-                    walk.add(root, app, 1, False, urgent=True)
-            walk._urgent.reverse()
-            walk.run()
-        except Exception as e:
-            budget.stop(f"the walk failed: {type(e).__name__}: {e}")
-
-    worker = threading.Thread(target=run, name="a11y-walk", daemon=True)
-    worker.start()
-    worker.join(limits.time_limit + 0.5)
-    if worker.is_alive():
+    pending: set[int] = set()
+    workers = []
+    try:
+        desktop = api.desktop()
+        apps = [desktop.getChildAtIndex(i) for i in range(desktop.childCount)]
+    except Exception as e:
+        apps = []
+        budget.stop(f"the desktop did not answer: {type(e).__name__}: {e}")
+    for app in apps:
+        if app is None:
+            continue
+        walk = Walk(api, budget, pending)
+        walk.add(root, app, 1, False, urgent=True)
+        workers.append(threading.Thread(target=walk.run, name="a11y-walk", daemon=True))
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(max(0.0, budget.deadline + GRACE - time.monotonic()))
+    if any(worker.is_alive() for worker in workers):
         budget.stop(f"time limit ({limits.time_limit:g} s) reached after {budget.nodes} nodes")
     if budget.spent:
         root.attrs["truncated"] = budget.spent
-    return walk.prune(root)
+    return drop_unread(root, pending)
 
 
 def read_subtree(acc, api: Api, budget: Budget, depth: int = 1) -> Element | None:
@@ -356,9 +380,10 @@ def terminal_text(api: Api, limits: Limits) -> str | None:
 class AtspiSource:
     """The AT-SPI connection of one server: probed once in a child process, then pyatspi imported here."""
 
-    def __init__(self, env: dict, limits: Limits = Limits()):
+    def __init__(self, env: dict, limits: Limits = Limits(), python: str = sys.executable):
         self.env = env
         self.limits = limits
+        self.python = python  # the interpreter that will import pyatspi (the server's own)
         self._api: Api | None = None
         self._failed_at: float | None = None
         self._missing = False
@@ -374,7 +399,7 @@ class AtspiSource:
                 return None
             try:
                 done = subprocess.run(
-                    [sys.executable, "-c", _PROBE],
+                    [self.python, "-c", _PROBE],
                     env=self.env,
                     capture_output=True,
                     text=True,

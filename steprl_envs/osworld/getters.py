@@ -158,6 +158,7 @@ def get_content_from_vm_file(ctx: DesktopContext, config: dict):
 
 # they register themselves
 from . import (  # noqa: E402,F401
+    getters_a11y,
     getters_apps,
     getters_chrome,
     getters_chrome_profile,
