@@ -31,9 +31,13 @@ MAX_CELLS = 5000
 #: how long past the time limit a walk may take to finish the node it is reading
 GRACE = 0.25
 PROBE_TIMEOUT = 10.0
+#: libatspi's D-Bus call timeouts (ms): any app, and an app that registered moments ago (defaults 800 and 15000)
+CALL_TIMEOUT_MS, STARTUP_TIMEOUT_MS = 800, 3000
 PROBE_RETRY = 30.0
 TERMINAL_APP = "gnome-terminal-server"
 
+#: one walk at a time: libatspi's caches are not safe to use from several threads at once
+ATSPI_LOCK = threading.Lock()
 _PROBE = "import pyatspi; print(pyatspi.Registry.getDesktop(0).childCount)"
 _CELL_NAME = re.compile(r"([A-Z]{1,3})([0-9]{1,7})\Z")
 
@@ -257,17 +261,24 @@ class Walk:
         return element
 
     def run(self) -> None:
-        while self._urgent or self._later:
-            if not self.budget.take():
-                return
-            if self._urgent:
-                item = self._urgent.pop()
-            else:
-                item = self._later.popleft()
-            try:
-                self._visit(*item)
-            except Exception:
-                pass  # a widget that vanished mid-walk: its placeholder is dropped
+        run_together([self], self.budget)
+
+    def step(self, urgent: bool) -> bool:
+        """Read one queued node (one on screen, or with ``urgent`` False one hidden); False when none is left."""
+        if urgent and self._urgent:
+            item = self._urgent.pop()
+        elif not urgent and self._later:
+            item = self._later.popleft()
+        else:
+            return False
+        try:
+            self._visit(*item)
+        except Exception:
+            pass  # a widget that vanished mid-walk: its placeholder is dropped
+        return True
+
+    def has(self, urgent: bool) -> bool:
+        return bool(self._urgent if urgent else self._later)
 
     def _visit(self, element: Element, acc, depth: int, in_sheet: bool, states: list[str] | None) -> None:
         read, role = read_node(acc, self.api, states)
@@ -309,6 +320,20 @@ class Walk:
         return drop_unread(root, self._pending)
 
 
+def run_together(walks: list[Walk], budget: Budget) -> None:
+    """Take turns: one node from each walk that has nodes on screen left, until none has; then hidden nodes the
+    same way. A slow or huge app cannot starve the others of the budget."""
+    for urgent in (True, False):
+        while True:
+            busy = [walk for walk in walks if walk.has(urgent)]
+            if not busy:
+                break
+            for walk in busy:
+                if not budget.take():
+                    return
+                walk.step(urgent)  # children of hidden nodes are hidden: phase two never refills phase one
+
+
 def drop_unread(root: Element, pending: set[int]) -> Element:
     """``root`` without the placeholders never read."""
     for node in root.iter():
@@ -317,30 +342,36 @@ def drop_unread(root: Element, pending: set[int]) -> Element:
 
 
 def walk_desktop(api: Api, limits: Limits) -> Element:
-    """The whole desktop: a ``desktop-frame`` with one ``application`` per app on the bus, each app read in a
-    thread of its own (as OSWorld does; apps answer in parallel) sharing one budget. When the time limit passes
-    (a hung app can block a call for its D-Bus timeout) the tree read so far is returned, marked."""
+    """The whole desktop: a ``desktop-frame`` with one ``application`` per app on the bus, apps taking turns on one
+    budget. The walk runs in a thread of its own and holds the AT-SPI lock (libatspi is not thread-safe); when the
+    time limit passes (a hung app can block a call for its D-Bus timeout) the tree read so far is returned,
+    marked."""
     root = Element("desktop-frame")
     budget = Budget(limits)
     pending: set[int] = set()
-    workers = []
-    try:
-        desktop = api.desktop()
-        apps = [desktop.getChildAtIndex(i) for i in range(desktop.childCount)]
-    except Exception as e:
-        apps = []
-        budget.stop(f"the desktop did not answer: {type(e).__name__}: {e}")
-    for app in apps:
-        if app is None:
-            continue
-        walk = Walk(api, budget, pending)
-        walk.add(root, app, 1, False, urgent=True)
-        workers.append(threading.Thread(target=walk.run, name="a11y-walk", daemon=True))
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(max(0.0, budget.deadline + GRACE - time.monotonic()))
-    if any(worker.is_alive() for worker in workers):
+
+    def walk():
+        if not ATSPI_LOCK.acquire(timeout=limits.time_limit):
+            budget.stop("a previous walk still holds the AT-SPI connection")
+            return
+        try:
+            desktop = api.desktop()
+            walks = []
+            for i in range(desktop.childCount):
+                app = desktop.getChildAtIndex(i)
+                if app is not None:
+                    walks.append(Walk(api, budget, pending))
+                    walks[-1].add(root, app, 1, False, urgent=True)
+            run_together(walks, budget)
+        except Exception as e:
+            budget.stop(f"the desktop did not answer: {type(e).__name__}: {e}")
+        finally:
+            ATSPI_LOCK.release()
+
+    worker = threading.Thread(target=walk, name="a11y-walk", daemon=True)
+    worker.start()
+    worker.join(max(0.0, budget.deadline + GRACE - time.monotonic()))
+    if worker.is_alive():
         budget.stop(f"time limit ({limits.time_limit:g} s) reached after {budget.nodes} nodes")
     if budget.spent:
         root.attrs["truncated"] = budget.spent
@@ -360,7 +391,15 @@ def read_subtree(acc, api: Api, budget: Budget, depth: int = 1) -> Element | Non
 def terminal_text(api: Api, limits: Limits) -> str | None:
     """The focused terminal's text in gnome-terminal's active window, as OSWorld's ``/terminal`` reads it: None
     unless exactly one focused terminal is in an active frame."""
-    budget = Budget(limits)
+    if not ATSPI_LOCK.acquire(timeout=limits.time_limit):
+        return None
+    try:
+        return _terminal_text(api, Budget(limits))
+    finally:
+        ATSPI_LOCK.release()
+
+
+def _terminal_text(api: Api, budget: Budget) -> str | None:
     found: list[Element] = []
     desktop = api.desktop()
     for i in range(desktop.childCount):
@@ -418,6 +457,12 @@ class AtspiSource:
                     os.environ[key] = self.env[key]
             import pyatspi
 
+            try:  # an app that is starting may otherwise hold a call (and the AT-SPI lock) for 15 s
+                from gi.repository import Atspi
+
+                Atspi.set_timeout(CALL_TIMEOUT_MS, STARTUP_TIMEOUT_MS)
+            except (ImportError, AttributeError):
+                pass
             self._api = Api.from_pyatspi(pyatspi)
             return self._api
 

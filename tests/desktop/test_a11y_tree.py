@@ -267,14 +267,21 @@ def test_walk_stops_at_the_time_limit_and_keeps_what_is_on_screen_first():
 
 
 def test_a_hung_app_costs_only_the_time_limit():
-    hung = Acc("application", "hung", (), [Acc("frame", "never answers", ON, delay=30)])
     fine = Acc("application", "fine", (), [Acc("frame", "answers", ON, box=(0, 0, 1, 1))])
+    hung = Acc("application", "hung", (), [Acc("frame", "never answers", ON, delay=2.0)])
     started = time.monotonic()
-    root = parse(walk_desktop(api_for(hung, fine), Limits(time_limit=0.3, max_nodes=100)))
+    root = parse(walk_desktop(api_for(fine, hung), Limits(time_limit=0.3, max_nodes=100)))
     assert time.monotonic() - started < 1.0
-    assert root.get("truncated")
-    assert [a.get("name") for a in root] == ["hung", "fine"]
+    assert root.get("truncated", "").startswith("time limit (0.3 s)")
+    assert [a.get("name") for a in root] == ["fine", "hung"]
     assert [f.get("name") for f in root.iter("frame")] == ["answers"]
+    # The hung call still holds the AT-SPI connection: the next walk waits at most its own limit, then says so.
+    started = time.monotonic()
+    second = parse(walk_desktop(api_for(fine), Limits(time_limit=0.3, max_nodes=100)))
+    assert time.monotonic() - started < 1.0
+    assert second.get("truncated") == "a previous walk still holds the AT-SPI connection" and len(second) == 0
+    assert a11y_tree.ATSPI_LOCK.acquire(timeout=5), "the hung walk never let go"
+    a11y_tree.ATSPI_LOCK.release()
 
 
 def test_node_depth_and_width_limits():
