@@ -377,3 +377,27 @@ def test_text_round_trips(text):
     root.children.append(Element("paragraph", {"name": text}, text))
     (para,) = parse(root)
     assert para.text == text and para.get("name") == text
+
+
+def test_terminal_endpoint_answers_404_without_atspi(tmp_path):
+    """``vm_terminal_output`` falls back to the terminal's transcript on a 404."""
+    import http.client
+    import json
+
+    from steprl_envs.desktop.server import Desktop, serve
+
+    python = _fake_python(tmp_path, "echo \"ModuleNotFoundError: No module named 'pyatspi'\" >&2\nexit 1")
+    desktop = Desktop(":99", str(tmp_path), dict(os.environ), [str(tmp_path)])
+    desktop.a11y = AtspiSource(desktop.env, python=python)
+    httpd = serve(desktop, "127.0.0.1", 0)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", httpd.server_address[1], timeout=10)
+        conn.request("GET", "/terminal")
+        response = conn.getresponse()
+        body = json.loads(response.read())
+        assert response.status == 404 and "No module named 'pyatspi'" in body["message"]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
