@@ -472,8 +472,18 @@ def _args(argv):
     p.add_argument("--home", default=None, help="the desktop's home: commands run here (default: $HOME)")
     p.add_argument("--root", action="append", default=None, help="a directory /file may touch (default: home)")
     p.add_argument("--max-upload-mb", type=float, default=64, help="largest accepted upload")
-    p.add_argument("--a11y-time-limit", type=float, default=5.0, help="seconds one accessibility walk may take")
-    p.add_argument("--a11y-max-nodes", type=int, default=20000, help="most nodes in one accessibility tree")
+    p.add_argument(
+        "--a11y-time-limit",
+        type=float,
+        default=float(os.environ.get("STEPRL_A11Y_TIME_LIMIT", 5.0)),
+        help="seconds one accessibility walk may take (default: $STEPRL_A11Y_TIME_LIMIT or 5)",
+    )
+    p.add_argument(
+        "--a11y-max-nodes",
+        type=int,
+        default=int(os.environ.get("STEPRL_A11Y_MAX_NODES", 20000)),
+        help="most nodes in one accessibility tree (default: $STEPRL_A11Y_MAX_NODES or 20000)",
+    )
     p.add_argument("--no-atspi", action="store_true", help="serve the window-level tree even where AT-SPI answers")
     p.add_argument("--parent-pid", type=int, default=None, help="exit when this process is gone")
     p.add_argument(
