@@ -7,22 +7,19 @@ flags, ``val:`` numbers and ``act:<action>_desc``/``_kb``. At most 50 levels and
 spreadsheet tables (LibreOffice Calc reports 2^31-1 cells) give only their cells on screen.
 
 Unlike the official server this walk has a wall-clock budget and a node cap: when either runs out the answer is
-what was read so far, and the root carries ``truncated="..."``. pyatspi is imported lazily and only after a child
-process showed that the bus answers (libatspi aborts the whole process when it cannot reach the bus).
+what was read so far (nodes on screen before hidden ones), and the root carries ``truncated="..."``. The walk
+works on any objects shaped like pyatspi's accessibles; ``a11y_atspi`` connects it to the real bus.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass
 
-from .a11y_xml import Element, coords, is_name, role_tag, to_xml
+from .a11y_xml import Element, coords, is_name, role_tag
 
 MAX_DEPTH = 50
 MAX_WIDTH = 1024
@@ -30,15 +27,10 @@ MAX_WIDTH = 1024
 MAX_CELLS = 5000
 #: how long past the time limit a walk may take to finish the node it is reading
 GRACE = 0.25
-PROBE_TIMEOUT = 10.0
-#: libatspi's D-Bus call timeouts (ms): any app, and an app that registered moments ago (defaults 800 and 15000)
-CALL_TIMEOUT_MS, STARTUP_TIMEOUT_MS = 800, 3000
-PROBE_RETRY = 30.0
 TERMINAL_APP = "gnome-terminal-server"
 
 #: one walk at a time: libatspi's caches are not safe to use from several threads at once
 ATSPI_LOCK = threading.Lock()
-_PROBE = "import pyatspi; print(pyatspi.Registry.getDesktop(0).childCount)"
 _CELL_NAME = re.compile(r"([A-Z]{1,3})([0-9]{1,7})\Z")
 
 
@@ -58,7 +50,7 @@ class Budget:
         self.deadline = time.monotonic() + limits.time_limit
         self.nodes = 0
         self.spent: str | None = None
-        self._lock = threading.Lock()  # apps are walked in parallel
+        self._lock = threading.Lock()  # the time limit is enforced from the requesting thread
 
     def take(self) -> bool:
         with self._lock:
@@ -414,82 +406,3 @@ def _terminal_text(api: Api, budget: Budget) -> str | None:
             if tree is not None:
                 found += [e for e in tree.iter() if e.tag == "terminal" and e.get("st:focused") == "true"]
     return found[0].text.rstrip() if len(found) == 1 else None
-
-
-class AtspiSource:
-    """The AT-SPI connection of one server: probed once in a child process, then pyatspi imported here."""
-
-    def __init__(self, env: dict, limits: Limits = Limits(), python: str = sys.executable):
-        self.env = env
-        self.limits = limits
-        self.python = python  # the interpreter that will import pyatspi (the server's own)
-        self._api: Api | None = None
-        self._failed_at: float | None = None
-        self._missing = False
-        self._why = "not probed yet"
-        self._lock = threading.Lock()
-
-    def api(self) -> Api | None:
-        """pyatspi, when it is installed and the accessibility bus answers; else None (retried every 30 s)."""
-        with self._lock:
-            if self._api is not None:
-                return self._api
-            if self._failed_at is not None and (self._missing or time.monotonic() - self._failed_at < PROBE_RETRY):
-                return None
-            try:
-                done = subprocess.run(
-                    [self.python, "-c", _PROBE],
-                    env=self.env,
-                    capture_output=True,
-                    text=True,
-                    timeout=PROBE_TIMEOUT,
-                )
-                ok = done.returncode == 0 and done.stdout.strip().isdigit()
-                self._why = "" if ok else (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
-            except (OSError, subprocess.TimeoutExpired) as e:
-                ok, self._why = False, f"the AT-SPI probe failed: {e}"
-            if not ok:
-                self._failed_at = time.monotonic()
-                self._missing = "No module named" in self._why  # pyatspi will not appear later
-                return None
-            for key in ("DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"):
-                if self.env.get(key) and not os.environ.get(key):
-                    os.environ[key] = self.env[key]
-            import pyatspi
-
-            try:  # an app that is starting may otherwise hold a call (and the AT-SPI lock) for 15 s
-                from gi.repository import Atspi
-
-                Atspi.set_timeout(CALL_TIMEOUT_MS, STARTUP_TIMEOUT_MS)
-            except (ImportError, AttributeError):
-                pass
-            self._api = Api.from_pyatspi(pyatspi)
-            return self._api
-
-    @property
-    def unavailable_reason(self) -> str:
-        return self._why
-
-    def tree_xml(self) -> str | None:
-        """The desktop's XML, or None without AT-SPI."""
-        api = self.api()
-        return None if api is None else to_xml(walk_desktop(api, self.limits))
-
-    def terminal(self) -> tuple[bool, str | None]:
-        """(whether AT-SPI is there, the terminal's text)."""
-        api = self.api()
-        return (False, None) if api is None else (True, terminal_text(api, self.limits))
-
-
-def share_display_with_session_bus(env: dict) -> None:
-    """Tell the session bus which display and locale to give the apps it starts (gnome-terminal's server is
-    started by D-Bus, and exits when it has no display or a non-UTF-8 locale)."""
-    if not env.get("DBUS_SESSION_BUS_ADDRESS"):
-        return
-    names = [k for k in ("DISPLAY", "XAUTHORITY", "LANG", "LC_ALL") if env.get(k)]
-    try:
-        subprocess.run(
-            ["dbus-update-activation-environment", *names], env=env, capture_output=True, timeout=10, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        pass

@@ -31,7 +31,8 @@ from urllib.parse import urlsplit
 
 from ..core.actions import ActionError, parse_action
 from . import files, screen, windows, xinput
-from .a11y_tree import AtspiSource, Limits, share_display_with_session_bus
+from .a11y_atspi import AtspiSource, share_display_with_session_bus
+from .a11y_tree import Limits
 from .display import Display, DisplayError
 from .recording import Recorder
 

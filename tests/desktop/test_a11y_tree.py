@@ -13,8 +13,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from steprl_envs.desktop import a11y_tree
-from steprl_envs.desktop.a11y_tree import Api, AtspiSource, Limits, terminal_text, walk_desktop
+from steprl_envs.desktop import a11y_atspi, a11y_tree
+from steprl_envs.desktop.a11y_atspi import AtspiSource
+from steprl_envs.desktop.a11y_tree import Api, Limits, terminal_text, walk_desktop
 from steprl_envs.desktop.a11y_xml import NAMESPACES, Element, to_xml
 
 ST, ATTR, CP, VAL, ACT = (f"{{{NAMESPACES[p]}}}" for p in ("st", "attr", "cp", "val", "act"))
@@ -342,7 +343,7 @@ def test_a_bus_that_does_not_answer_is_probed_again_later(tmp_path, monkeypatch)
     python = _fake_python(tmp_path, 'echo "dbind-ERROR: Couldn\'t connect to accessibility bus" >&2\nexit 133')
     source = AtspiSource(dict(os.environ), python=python)
     assert source.api() is None and "accessibility bus" in source.unavailable_reason
-    monkeypatch.setattr(a11y_tree, "PROBE_RETRY", 0.0)
+    monkeypatch.setattr(a11y_atspi, "PROBE_RETRY", 0.0)
     (tmp_path / "python").write_text("#!/bin/sh\nexit 3\n")
     assert source.api() is None and source.unavailable_reason == "exit 3"
 
