@@ -65,6 +65,10 @@ class Budget:
                 return True
             return False
 
+    def expired(self) -> bool:
+        """Whether the walk must stop now (checked inside long loops over one node's children)."""
+        return bool(self.spent) or time.monotonic() > self.deadline
+
     def stop(self, why: str) -> None:
         self.spent = self.spent or why
 
@@ -283,14 +287,19 @@ class Walk:
         # states now, so hidden ones wait.
         showing = read.get("st:showing") == "true" or role == "application"
         count = acc.childCount
+        children = []
         if role == "table" and (in_sheet or count > MAX_WIDTH):
             try:
-                children = list(visible_cells(acc, self.api))
+                for cell in visible_cells(acc, self.api):
+                    children.append(cell)
+                    if self.budget.expired():
+                        break
             except Exception:
-                children = []
+                pass
         else:
-            children = []
             for i in range(min(count, MAX_WIDTH)):
+                if self.budget.expired():
+                    break
                 try:
                     child = acc.getChildAtIndex(i)
                     if child is not None:

@@ -251,6 +251,22 @@ def test_spreadsheet_grid_gives_visible_cells_without_walking_it():
     assert len(table.asked) < 40  # the corners and the visible block, not the sheet
 
 
+def test_a_slow_grid_stops_at_the_time_limit_and_lets_go_of_the_connection():
+    class SlowSheet(SheetTable):
+        def getAccessibleAt(self, row, column):  # noqa: N802
+            time.sleep(0.1)
+            return super().getAccessibleAt(row, column)
+
+    table = SlowSheet({"B3": "Name"})
+    doc = Acc("document spreadsheet", "s.xlsx", ON, [table], box=(0, 0, 800, 600))
+    started = time.monotonic()
+    root = parse(walk_desktop(api_for(Acc("application", "soffice", (), [doc])), Limits(0.3, 1000)))
+    assert time.monotonic() - started < 1.0 and root.get("truncated")
+    assert a11y_tree.ATSPI_LOCK.acquire(timeout=0.5), "the walk kept reading cells past its time limit"
+    a11y_tree.ATSPI_LOCK.release()
+    assert len(table.asked) < 12
+
+
 def test_walk_stops_at_the_time_limit_and_keeps_what_is_on_screen_first():
     slow_menu = [Acc("menu item", f"hidden {i}", ("enabled",), delay=0.02) for i in range(200)]
     menu = Acc("menu", "File", ON, [Acc("menu", "Recent", ("enabled",), slow_menu)])
