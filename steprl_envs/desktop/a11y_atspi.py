@@ -86,17 +86,3 @@ class AtspiSource:
         """(whether AT-SPI is there, the terminal's text)."""
         api = self.api()
         return (False, None) if api is None else (True, terminal_text(api, self.limits))
-
-
-def share_display_with_session_bus(env: dict) -> None:
-    """Tell the session bus which display and locale to give the apps it starts (gnome-terminal's server is
-    started by D-Bus, and exits when it has no display or a non-UTF-8 locale)."""
-    if not env.get("DBUS_SESSION_BUS_ADDRESS"):
-        return
-    names = [k for k in ("DISPLAY", "XAUTHORITY", "LANG", "LC_ALL") if env.get(k)]
-    try:
-        subprocess.run(
-            ["dbus-update-activation-environment", *names], env=env, capture_output=True, timeout=10, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        pass

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from ..core.actions import ActionError, parse_action
 from . import files, screen, windows, xinput
-from .a11y_atspi import AtspiSource, share_display_with_session_bus
+from .a11y_atspi import AtspiSource
 from .a11y_tree import Limits
 from .display import Display, DisplayError
 from .recording import Recorder
@@ -522,7 +522,6 @@ def main(argv=None) -> int:
             print("no X display: pass --display, set DISPLAY or use --spawn-display", file=sys.stderr)
             return 2
         env["DISPLAY"] = name
-        share_display_with_session_bus(env)
         desktop = Desktop(
             name,
             home,
