@@ -286,7 +286,7 @@ def test_pptx_metric(tmp_path):
 
 def test_accessibility_and_sqlite(tmp_path):
     xml = (
-        '<desktop-frame xmlns:st="https://accessibility.ubuntu.example.org/ns/state" name="main">'
+        '<desktop-frame xmlns:st="uri:deskat:state.at-spi.gnome.org" name="main">'
         '<application name="XTerm"><frame name="Terminal" st:active="true">Terminal</frame></application>'
         "</desktop-frame>"
     )
