@@ -17,7 +17,7 @@ from typing import Any
 
 from .openai_client import ChatClient, EndpointError, ImagesUnsupported
 from .openai_config import OpenAIAgentConfig
-from .prompting import extract_action, system_prompt, user_text
+from .prompting import History, PromptBuilder, extract_action, system_prompt
 
 __all__ = [
     "ChatAgent",
@@ -69,6 +69,16 @@ class ChatAgent:
         if not client.system_prompt:  # a client made without make_client: its identity needs the prompt too
             client.system_prompt = self.config.system_prompt(system_prompt(action_mode))
         self.system = client.system_prompt
+        # The same prompt text as every other agent and the trainers; the tree as the env wrote it (a raw view) and
+        # the screenshot as an image of its own, not described in words.
+        self.prompts = PromptBuilder(
+            None,
+            history_window=self.config.history,
+            observation_chars=self.config.observation_chars,
+            gui_observation="a11y",
+            a11y_format="raw",
+            action_mode=action_mode,
+        )
         self.instruction = ""
         self.steps: list[_Step] = []
         self.last_response: str | None = None
@@ -81,16 +91,8 @@ class ChatAgent:
     def act(self, obs: dict[str, Any]) -> str:
         cfg = self.config
         instruction = self.instruction or str(obs.get("instruction", ""))
-        if cfg.multi_turn:
-            text = user_text(instruction, obs, [], observation_chars=cfg.observation_chars)
-        else:
-            text = user_text(
-                instruction,
-                obs,
-                [s.action for s in self.steps],
-                window=cfg.history,
-                observation_chars=cfg.observation_chars,
-            )
+        history = History() if cfg.multi_turn else History([s.action for s in self.steps])
+        text = self.prompts.text(instruction, obs, history)
         shot = obs.get("screenshot")
         image = png_data_url(shot) if getattr(shot, "ndim", 0) == 3 and self.client.images else None
         messages = self.messages(text, image)

@@ -1,5 +1,5 @@
 """Prompts in, actions out, for every agent: the prompt builder of token-level policies (trainer rollouts, SFT,
-re-scoring and ``hf:`` agents), the chat messages of API agents (:func:`system_prompt`, :func:`user_text`),
+re-scoring and ``hf:`` agents) whose text is also the user turn of API agents (with :func:`system_prompt`),
 set-of-marks views with ``@N`` element references, and the one :func:`extract_action` they all share.
 
 Step rows keep the token ids produced here at generation time, so training never re-tokenises; the builder is
@@ -368,22 +368,3 @@ def system_prompt(action_mode: str) -> str:
         f"observation. Reply with {what}, or DONE when the task is complete, or FAIL if it cannot be done. "
         "Put the action between <action> and </action>; you may think briefly before it."
     )
-
-
-def user_text(
-    instruction: str, obs: dict[str, Any], history: list[str], *, window: int = 5, observation_chars: int = 6000
-) -> str:
-    lines = [f"Task: {instruction}"]
-    if history and window > 0:
-        start = max(0, len(history) - window)
-        lines.append("Previous actions:")
-        lines += [f"{i + 1}. {a}" for i, a in enumerate(history[start:], start)]
-    if isinstance(obs.get("observation"), str):
-        lines.append(f"Observation:\n{obs['observation'][:observation_chars]}")
-    if obs.get("a11y_tree"):
-        lines.append(f"Accessibility tree:\n{str(obs['a11y_tree'])[:observation_chars]}")
-    admissible = obs.get("admissible_actions")
-    if admissible:
-        lines.append("Admissible actions: " + " | ".join(admissible))
-    lines.append("Your action:")
-    return "\n".join(lines)
