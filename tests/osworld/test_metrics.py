@@ -160,9 +160,11 @@ def test_text_file_metrics(tmp_path):
 
 def test_python_and_zip_metrics(tmp_path):
     gold = write(tmp_path, "gold.py", "def f():\n    return 1\n")
-    same = write(tmp_path, "same.py", "#!/usr/bin/env python\n\ndef f():\n\treturn 1   \n\n")
+    same = write(tmp_path, "same.py", "\ndef f():\n\treturn  1   \n\n")
+    shebang = write(tmp_path, "shebang.py", "#!/usr/bin/env python\ndef f():\n    return 1\n")
     other = write(tmp_path, "other.py", "def f():\n    return 2\n")
     assert m("compare_python_pure_text")(same, gold) == 1.0
+    assert m("compare_python_pure_text")(shebang, gold) == 0.0  # all whitespace goes, nothing else (as in OSWorld)
     assert m("compare_python_pure_text")(other, gold) == 0.0
     assert m("compare_python_pure_text")(None, gold) == 0.0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import functools
 import json
@@ -114,7 +115,9 @@ def match_value(value: Any, rule: dict) -> bool:
         flags = re.RegexFlag(0)
         for name in method.split(".")[1:]:  # re flag names: "re.I", "re.IGNORECASE.MULTILINE"
             flags |= getattr(re, name.upper())
-        return value is not None and re.search(ref, str(value), flags) is not None
+        if not isinstance(value, str):  # OSWorld's re.search raises here, so the evaluation fails
+            raise TypeError(f"regular-expression rule {ref!r} applied to a non-text value {value!r}")
+        return re.search(ref, value, flags) is not None
     if method in _COMPARE:
         try:
             return bool(_COMPARE[method](value, ref))
@@ -225,7 +228,7 @@ def check_direct_json_object(result, rules) -> float:
     for key, want in expected.items():
         got = result.get(key)
         if isinstance(want, list):
-            if not any((isinstance(got, list) and w in got) or (isinstance(got, str) and w == got) for w in want):
+            if not (isinstance(got, list) and any(w in got for w in want)):
                 return 0.0
         elif isinstance(want, str):
             if not isinstance(got, str) or want not in got:
@@ -323,10 +326,12 @@ def compare_answer(actual, rules, **options) -> float:
 
 @METRICS.register()
 def is_extension_installed(actual, rules, **options) -> float:
+    if actual is None:  # no extension list was read (OSWorld's check fails on it)
+        return 0.0
     if rules["type"] == "contain":
-        return float(rules["expected"] in (actual or ""))
+        return float(rules["expected"] in actual)
     if rules["type"] == "not_contain":
-        return float(rules["expected"] not in (actual or ""))
+        return float(rules["expected"] not in actual)
     raise ValueError(f"is_extension_installed: unknown rule type {rules['type']!r}")
 
 
@@ -343,7 +348,12 @@ def check_gnome_favorite_apps(apps_str, rule) -> float:
     """``gsettings get org.gnome.shell favorite-apps`` output against ``rule["expected"]`` (as a set)."""
     if not apps_str:
         return 0.0
-    apps = re.findall(r"'([^']*)'", apps_str)
+    try:
+        apps = ast.literal_eval(apps_str.strip())
+    except (ValueError, SyntaxError) as error:
+        raise ValueError(f"check_gnome_favorite_apps: not a list literal: {apps_str!r}") from error
+    if not isinstance(apps, list | tuple | set):
+        raise ValueError(f"check_gnome_favorite_apps: not a list literal: {apps_str!r}")
     return float(set(apps) == set(rule["expected"]) and len(apps) == len(rule["expected"]))
 
 
