@@ -69,6 +69,15 @@ CASES = [
     ("csv-same-record", "check_csv", txt(CSV, "csv"), {"expect": [{"name": "Ada", "city": "Wilmslow"}]}, {}, 0.0),
     ("csv-header-only", "check_csv", txt("name,city\n", "csv"), {"expect": []}, {}, 1.0),
     ("csv-none", "check_csv", None, {"expect": []}, {}, 0.0),
+    (
+        "csv-quoted-crlf",
+        "check_csv",
+        txt('name,note\r\nAda,"line 1\r\nline 2"\r\n', "csv"),
+        {"expect": [{"note": "line 1\nline 2"}]},
+        {},
+        1.0,
+    ),
+    ("csv-bad-bytes", "check_csv", txt(b"name\n\xff\n", "csv"), {"expect": []}, {}, OFFICIAL_ERROR),
     # check_list: regexes found on some line, forbidden ones on none -----------------------------------------------
     ("list-expect", "check_list", txt(LOG), {"expect": [r"^10:00", "stop$"]}, {}, 1.0),
     ("list-missing", "check_list", txt(LOG), {"expect": ["restart"]}, {}, 0.0),
@@ -171,6 +180,8 @@ CASES = [
     ("text-case", "compare_text_file", txt("Hello"), txt("hello"), {"ignore_case": True}, 1.0),
     ("text-case-strict", "compare_text_file", txt("Hello"), txt("hello"), {}, 0.0),
     ("text-none", "compare_text_file", None, txt("a"), {}, 0.0),
+    ("text-crlf", "compare_text_file", txt("a\r\nb\r\n"), txt("a\nb\n"), {}, 1.0),
+    ("text-bad-bytes", "compare_text_file", txt(b"caf\xe9"), txt(b"caf\xe9"), {}, OFFICIAL_ERROR),
     # diff_text_file: the line-level difflib ratio --------------------------------------------------------------------
     ("diff-same", "diff_text_file", txt("a\nb\nc\n"), txt("a\nb\nc\n"), {}, 1.0),
     ("diff-one-line", "diff_text_file", txt("a\nx\nc\n"), txt("a\nb\nc\n"), {}, 0.666666666667),
@@ -185,6 +196,7 @@ CASES = [
     ("contains-across-lines", "file_contains", txt("alpha\nbeta"), {"expected": ["alpha beta"]}, {}, 0.0),
     ("contains-no-file", "file_contains", ("missing", "txt"), {"expected": ["a"]}, {}, 0.0),
     ("contains-none", "file_contains", None, {"expected": ["a"]}, {}, 0.0),
+    ("contains-bad-bytes", "file_contains", txt(b"\xffalpha"), {"expected": ["alpha"]}, {}, 0.0),
     # check_line_number: lines holding an HH:MM:SS time ---------------------------------------------------------------
     ("lines-two", "check_line_number", txt(LOG), {"expected": 2}, {}, 1.0),
     ("lines-text-count", "check_line_number", txt(LOG), {"expected": "2"}, {}, 1.0),
@@ -192,6 +204,8 @@ CASES = [
     ("lines-leap-second", "check_line_number", txt("23:59:60\n24:00:00\n"), {"expected": 0}, {}, 1.0),
     ("lines-form-feed", "check_line_number", txt("10:00:00\x0c10:00:01\n"), {"expected": 1}, {}, 1.0),
     ("lines-no-file", "check_line_number", ("missing", "txt"), {"expected": 0}, {}, 0.0),
+    ("lines-bad-count", "check_line_number", txt(LOG), {"expected": "two"}, {}, 0.0),
+    ("lines-crlf", "check_line_number", txt("10:00:00\r\n10:00:01\r11:00:00\n"), {"expected": 3}, {}, 1.0),
     # compare_python_pure_text: the sources without any whitespace ----------------------------------------------------
     ("py-same", "compare_python_pure_text", txt(CODE, "py"), txt(CODE, "py"), {}, 1.0),
     ("py-blank-lines", "compare_python_pure_text", txt(CODE.replace("\n\n\n", "\n"), "py"), txt(CODE, "py"), {}, 1.0),
@@ -206,6 +220,7 @@ CASES = [
     ("term-crlf", "compare_terminal_and_txt", txt("a\r\nb\n"), "a\nb\n", {}, 1.0),
     ("term-empty-output", "compare_terminal_and_txt", txt(""), "", {}, 0.0),
     ("term-none", "compare_terminal_and_txt", None, "x", {}, 0.0),
+    ("term-bad-bytes", "compare_terminal_and_txt", txt(b"\xff"), "\ufffd", {}, OFFICIAL_ERROR),
     # compare_config: the file's text equals the rule's --------------------------------------------------------------
     (
         "config-same",

@@ -13,7 +13,8 @@ from .general import match_record
 
 
 def _read(path) -> str:
-    with open(path, encoding="utf-8", errors="replace") as f:
+    """The file's text; undecodable bytes raise (OSWorld's metrics fail on them too)."""
+    with open(path, encoding="utf-8") as f:
         return f.read()
 
 
@@ -46,7 +47,7 @@ def file_contains(file_path, config) -> float:
         return 0.0
     try:
         text = _read(file_path)
-    except OSError:
+    except (OSError, ValueError):  # missing or undecodable: 0, as in OSWorld
         return 0.0
     return float(all(s in text for s in config["expected"]))
 
@@ -60,9 +61,12 @@ def check_line_number(file_path, line_number) -> float:
     if not file_path or not os.path.isfile(file_path):
         return 0.0
     # lines as a text file yields them (newlines only; splitlines would also split at form feeds and the like)
-    with open(file_path, encoding="utf-8", errors="replace") as f:
-        count = sum(1 for line in f if _TIME.search(line))
-    return float(count == int(line_number["expected"]))
+    try:
+        with open(file_path, encoding="utf-8") as f:
+            count = sum(1 for line in f if _TIME.search(line))
+        return float(count == int(line_number["expected"]))
+    except (OSError, ValueError):  # unreadable file or a count that is not a number: 0, as in OSWorld
+        return 0.0
 
 
 @METRICS.register()

@@ -143,7 +143,8 @@ def check_csv(result, rules) -> float:
     expect, unexpect = rules.get("expect", []), rules.get("unexpect", [])
     found = [False] * len(expect)
     clean = True
-    with open(result, newline="", encoding="utf-8") as f:
+    # newlines translated as OSWorld reads the file (a quoted CRLF inside a field reads as "\n")
+    with open(result, encoding="utf-8") as f:
         for record in csv.DictReader(f):
             found = [hit or match_record(p, record) for hit, p in zip(found, expect, strict=True)]
             clean = clean and not any(match_record(p, record) for p in unexpect)
@@ -210,28 +211,21 @@ def check_direct_json_object(result, rules) -> float:
             return 0.0
     if not isinstance(result, dict):
         return 0.0
-    expected = rules.get("expected", {})
-    if any(v == "__EVALUATION_FAILED__" for v in expected.values()):
+    if "expected" not in rules:
         return 0.0
+    expected = rules["expected"]
     if not rules.get("expect_in_result", False):
-        for key, want in expected.items():
-            got = result.get(key)
-            if expected.get("ignore_list_order", False):
-                try:
-                    if sorted(want) != sorted(got):
-                        return 0.0
-                except TypeError:
-                    return 0.0
-            elif want != got:
-                return 0.0
-        return 1.0
+        return float(all(want == result.get(key) for key, want in expected.items()))
     for key, want in expected.items():
         got = result.get(key)
         if isinstance(want, list):
             if not (isinstance(got, list) and any(w in got for w in want)):
                 return 0.0
-        elif isinstance(want, str):
-            if not isinstance(got, str) or want not in got:
+        elif isinstance(want, str):  # a substring of a text, or an item of a list
+            try:
+                if want not in got:
+                    return 0.0
+            except TypeError:
                 return 0.0
         else:
             return 0.0
