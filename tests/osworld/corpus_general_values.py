@@ -17,6 +17,15 @@ CASES = [
     ("exact-number-vs-text", "exact_match", 1, {"expected": "1"}, {}, 0.0),
     ("exact-none", "exact_match", None, {"expected": "Hello"}, {}, 0.0),
     ("exact-list", "exact_match", ["a", "b"], {"expected": ["a", "b"]}, {}, 1.0),
+    # match_in_list: the result is one of the expected items (scores from OSWorld's general.py as of commit
+    # 87df18ff, the last that defines it)
+    ("match-list-hit", "match_in_list", "Google", {"expected": ["Google", "Bing"]}, {}, 1.0),
+    ("match-list-case", "match_in_list", "google", {"expected": ["Google"]}, {}, 0.0),
+    ("match-list-substring", "match_in_list", "Goo", {"expected": "Google"}, {}, 1.0),
+    ("match-list-none", "match_in_list", None, {"expected": ["Google"]}, {}, 0.0),
+    ("match-list-none-in-text", "match_in_list", None, {"expected": "Google"}, {}, OFFICIAL_ERROR),
+    ("match-list-empty", "match_in_list", "", {"expected": []}, {}, 0.0),
+    ("match-list-nested", "match_in_list", ["a"], {"expected": [["a"], "b"]}, {}, 1.0),
     # is_in_list: the expected item is in the result ----------------------------------------------------------------
     ("in-list-hit", "is_in_list", ["a.txt", "b.txt"], {"expected": "b.txt"}, {}, 1.0),
     ("in-list-miss", "is_in_list", ["a.txt", "b.txt"], {"expected": "c.txt"}, {}, 0.0),
