@@ -103,36 +103,39 @@ _COMPARE = {
 
 
 def match_value(value: Any, rule: dict) -> bool:
-    """OSWorld's value rules: ``{"method": "re" | "eq" | "ne" | "le" | "lt" | "ge" | "gt" | "str_list_eq" ..., "ref"}``."""
+    """OSWorld's value rules: ``{"method": "re" | "eq" | "ne" | "le" | "lt" | "ge" | "gt" | "approx:T" | "range.xy" |
+    "str_list_eq" | "str_set_eq", "ref"}``. Where OSWorld's check raises (a regex over a number, an order between
+    a number and a text ...) a TypeError or ValueError is raised here too, so the evaluation fails the same way."""
     method, ref = rule["method"], rule.get("ref")
-    if method.startswith("range."):  # "range.te": ref[0] < value <= ref[1] (t: less than, e: or equal)
-        low, high = ref
-        try:
-            return bool(_COMPARE["l" + method[6]](low, value) and _COMPARE["l" + method[7]](value, high))
-        except TypeError:
-            return False
     if method.startswith("re"):
         flags = re.RegexFlag(0)
         for name in method.split(".")[1:]:  # re flag names: "re.I", "re.IGNORECASE.MULTILINE"
-            flags |= getattr(re, name.upper())
-        if not isinstance(value, str):  # OSWorld's re.search raises here, so the evaluation fails
+            flag = getattr(re, name, None)
+            if not isinstance(flag, re.RegexFlag):
+                raise ValueError(f"unknown regular-expression flag {name!r} in method {method!r}")
+            flags |= flag
+        if not isinstance(value, str):
             raise TypeError(f"regular-expression rule {ref!r} applied to a non-text value {value!r}")
         return re.search(ref, value, flags) is not None
     if method in _COMPARE:
-        try:
-            return bool(_COMPARE[method](value, ref))
-        except TypeError:
-            return False
+        return bool(_COMPARE[method](value, ref))
     if method.startswith("approx"):
-        tolerance = float(method.split(":", 1)[1]) if ":" in method else 1e-6
+        if ":" not in method:
+            raise ValueError(f"approx rule {method!r} needs a tolerance (approx:0.01)")
+        tolerance = float(method.split(":")[1])
         try:
-            return abs(float(value) - float(ref)) <= tolerance
+            number = float(value)
         except (TypeError, ValueError):
             return False
-    if method == "str_list_eq":
-        return value is not None and str(value).split(",") == list(ref)
-    if method == "str_set_eq":
-        return value is not None and set(str(value).split(",")) == set(ref)
+        return abs(number - ref) <= tolerance
+    if method.startswith("range."):  # "range.te": ref[0] < value <= ref[1] (t: less than, e: or equal)
+        low, high = ref
+        return bool(_COMPARE["l" + method[6]](low, value) and _COMPARE["l" + method[7]](value, high))
+    if method in ("str_list_eq", "str_set_eq"):  # a comma-separated text, maybe quoted
+        if not isinstance(value, str):
+            raise TypeError(f"{method} rule applied to a non-text value {value!r}")
+        container = list if method == "str_list_eq" else set
+        return container(value.strip("\"'").split(",")) == container(ref)
     raise ValueError(f"unknown value-matching method {method!r}")
 
 
