@@ -8,6 +8,7 @@ import json
 import pytest
 from PIL import Image
 
+from steprl_envs.desktop.providers.base import Endpoint
 from steprl_envs.osworld.env import OSWorldEnv
 from tests.osworld.fakes import FakeClient
 
@@ -38,6 +39,7 @@ class ScreenClient(FakeClient):
 
 class FakeProvider:
     home = "/tmp/fakehome"
+    address = Endpoint("127.0.0.1", 5000)  # no service ports published
 
     def __init__(self, client):
         self._client = client
