@@ -410,6 +410,18 @@ class AndroidDevice:
     def read_bytes(self, remote: str) -> bytes:
         return self._call(f"pull {remote}", lambda: self.dev.sync.read_bytes(remote))
 
+    def list_dir(self, remote: str) -> list[tuple[str, int, int, int]]:
+        """``(name, mode, size, mtime)`` of each entry of a device folder (``.`` and ``..`` left out; [] if none)."""
+
+        def run():
+            return [
+                (e.path, e.mode, e.size, int(e.mtime.timestamp()) if hasattr(e.mtime, "timestamp") else int(e.mtime))
+                for e in self.dev.sync.iter_directory(remote)
+                if e.path not in (".", "..")
+            ]
+
+        return self._call(f"ls {remote}", run)
+
     def exists(self, remote: str) -> bool:
         return self._call(f"stat {remote}", lambda: self.dev.sync.exists(remote))
 

@@ -165,7 +165,8 @@ class AndroidWorldEnv(StepEnv):
 
     # -- StepEnv hooks -----------------------------------------------------------------------------------------
     def _setup(self, task, seed):
-        from .tasks import TASK_CLASSES, instance_seed
+        from .aw import ALL as TASK_CLASSES
+        from .tasks import instance_seed
 
         cls_name = task.evaluator.get("class") if isinstance(task.evaluator, dict) else None
         if cls_name not in TASK_CLASSES:
@@ -303,6 +304,7 @@ class AndroidWorldEnv(StepEnv):
             raise NotImplementedError("the oracle needs provider='sim'")
         from ..mock_gui.goals import next_intent
         from ..mock_gui.scene import Scene
+        from .sim import goals as _sim_goals  # noqa: F401 - registers the goals of the sim's extra apps
 
         answer = self.task_eval.answer()
         with sim.phone.lock:

@@ -8,7 +8,7 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from steprl_envs.android.tasks import TASK_CLASSES
+from steprl_envs.android.aw import ALL as TASK_CLASSES
 from steprl_envs.core.registry import TaskRegistry
 
 pytestmark = pytest.mark.android

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from .adbd import AdbdServer, SyncFS, shell_service, sync_service
+from .files import FILE_TOOLS, file_command
 from .phone import SimPhone
 
 TOOLS = ("input", "screencap", "uiautomator", "am", "monkey", "pm", "settings", "content", "wm", "dumpsys", "getprop")
@@ -219,11 +220,11 @@ class SimDevice:
     """A simulated phone reachable at ``127.0.0.1:port`` by any adb server (``adb connect``)."""
 
     def __init__(self, seed: int = 0, port: int = 0, *, fast_tools: bool = True):
-        self.phone = SimPhone(seed)
         self.dir = Path(tempfile.mkdtemp(prefix="steprl-sim-"))
         self.root = self.dir / "root"
         for sub in ("storage/emulated/0/Download", "storage/emulated/0/Documents", "data/local/tmp", "tmp"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
+        self.phone = SimPhone(seed, storage=self.root)
         self.fs = DeviceFS(self.root, self.phone)
         self.phone.files = self.fs
         bin_dir = self.dir / "bin"
@@ -254,6 +255,9 @@ class SimDevice:
     def _fast(self, command: str) -> tuple[int, bytes, bytes] | None:
         """Android tools called as one simple command run in-process (same argv as the shell would pass)."""
         argv = simple_argv(command)
+        if argv and argv[0] in FILE_TOOLS:
+            with self.phone.lock:
+                return file_command(self.fs, argv)
         if not argv or argv[0] not in TOOLS:
             return None
         rc, out, err = self.phone.run(argv[0], argv[1:])

@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import io
 import re
+import shutil
 import sqlite3
 import struct
 import tempfile
@@ -31,6 +32,9 @@ from ...mock_gui.compositor import Compositor
 from ...mock_gui.data import Alarm, Contact, Note
 from ...mock_gui.scene import Scene
 from ...mock_gui.world import World
+from .markor import MARKOR_DIR, MarkorApp
+from .markor import PACKAGE as MARKOR_PACKAGE
+from .records import ExpenseApp, RecipeApp, RecordApp
 
 WIDTH, HEIGHT, DENSITY = 540, 1200, 240
 LAUNCHER = ("com.google.android.apps.nexuslauncher", "com.google.android.apps.nexuslauncher.NexusLauncherActivity")
@@ -43,6 +47,9 @@ APPS = {
     "settings": ("com.android.settings", "com.android.settings.Settings"),
     "messages": ("com.simplemobiletools.smsmessenger", "com.simplemobiletools.smsmessenger.activities.MainActivity"),
 }
+#: apps of AndroidWorld's task set hosted by the sim (``sim/markor.py``, ``sim/records.py``)
+EXTRA_APPS = {"markor": MarkorApp, "expense": ExpenseApp, "recipe": RecipeApp}
+APPS.update({name: cls.package if hasattr(cls, "package") else MARKOR_PACKAGE for name, cls in EXTRA_APPS.items()})
 PACKAGE_TO_APP = {pkg: app for app, (pkg, _) in APPS.items()}
 PACKAGE_TO_APP.update({"com.android.contacts": "contacts", "com.google.android.apps.messaging": "messages"})
 OTHER_PACKAGES = (
@@ -135,8 +142,10 @@ def _rid(package: str, tag: str) -> str:
 class SimPhone:
     """State of the simulated phone and the tools that read and change it. Thread-safe (one lock)."""
 
-    def __init__(self, seed: int = 0, width: int = WIDTH, height: int = HEIGHT):
+    def __init__(self, seed: int = 0, width: int = WIDTH, height: int = HEIGHT, storage: Path | None = None):
         self.width, self.height = width, height
+        #: host directory that is the device's file system root (Markor's notes live there)
+        self.storage = storage
         self.lock = threading.RLock()
         self.scene = Scene()
         self.compositor = Compositor(width, height)
@@ -148,12 +157,29 @@ class SimPhone:
         with self.lock:
             self.seed = int(seed)
             self.world = World("phone", self.seed, self.width, self.height)
+            self._install_apps()
             self.baseline = copy.deepcopy(self.world)
             self.settings = copy.deepcopy(BASE_SETTINGS)
             self.scene.clear()
             self.compositor.reset()
             self.scene.update(self.world)
             self.typed: list[str] = []  # every ``input text`` argument, as the input tool received it
+
+    def _install_apps(self) -> None:
+        """Add the extra apps to the fresh world (Markor starts with an empty notes folder)."""
+        markor_root = None
+        if self.storage is not None:
+            markor_root = self.storage / MARKOR_DIR.lstrip("/")
+            shutil.rmtree(markor_root, ignore_errors=True)
+            markor_root.mkdir(parents=True, exist_ok=True)
+        for name, cls in EXTRA_APPS.items():
+            self.world.apps[name] = cls(self.world, markor_root) if cls is MarkorApp else cls(self.world)
+
+    def record_app(self, path: str) -> RecordApp | None:
+        return next(
+            (a for a in self.world.apps.values() if isinstance(a, RecordApp) and a.db_path == path),
+            None,
+        )
 
     def refresh(self) -> None:
         self.scene.update(self.world)
@@ -232,6 +258,9 @@ class SimPhone:
     def database(self, path: str) -> bytes | None:
         """The bytes of an app database file generated from the current state (None if no such database)."""
         with self.lock:
+            app = self.record_app(path)
+            if app is not None:
+                return app.database()
             if path == ALARMS_DB:
                 rows = [
                     (a.id, int(a.time[:2]), int(a.time[3:]), int(a.on), a.label, 0, 1, "default", 0)
@@ -261,6 +290,11 @@ class SimPhone:
     def load_database(self, path: str, data: bytes) -> bool:
         """Take a pushed database into the app state (as the app would read it after a restart)."""
         with self.lock:
+            app = self.record_app(path)
+            if app is not None:
+                app.load(data)
+                self._restart(app.name)
+                return True
             if path not in (ALARMS_DB, NOTES_DB):
                 return False
             with tempfile.TemporaryDirectory() as tmp:
@@ -533,6 +567,8 @@ class SimPhone:
             rec.threads.update(src.threads)
         elif app == "settings":
             self.world.apps["settings"].settings = base.apps["settings"].settings
+        elif isinstance(self.world.apps.get(app), RecordApp):
+            self.world.apps[app].rows = []
         self._restart(app)
 
     def cmd_settings(self, args: list[str]) -> str:

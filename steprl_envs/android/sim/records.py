@@ -1,0 +1,245 @@
+"""Apps whose data is one SQLite table on the device (Pro Expense, Broccoli): a list of rows, an Add form, a
+detail page (edit, Save, Delete with a confirmation). The table is generated with the app's official database
+path, table and columns when ``adb pull`` reads it, and taken back when ``adb push`` writes it, so the checks
+that query the database see exactly what the UI shows."""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import ClassVar
+
+from ...mock_gui.apps.phone_base import PageApp
+from ...mock_gui.layout import Flow
+
+EXPENSE_CATEGORIES = {
+    1: "Others",
+    2: "Income",
+    3: "Food",
+    4: "Housing",
+    5: "Social",
+    6: "Entertainment",
+    7: "Transportation",
+    8: "Clothes",
+    9: "Health Care",
+    10: "Education",
+    11: "Donation",
+}
+CATEGORY_IDS = {name.lower(): i for i, name in EXPENSE_CATEGORIES.items()}
+
+
+class RecordApp(PageApp):
+    """One table's rows as dicts (``key`` is the primary key column)."""
+
+    package: ClassVar[tuple[str, str]] = ("", "")
+    db_path: ClassVar[str] = ""
+    table: ClassVar[str] = ""
+    key: ClassVar[str] = "id"
+    columns: ClassVar[tuple[str, ...]] = ()
+    schema: ClassVar[str] = ""
+    #: form fields: (column, label, lines)
+    fields: ClassVar[tuple[tuple[str, str, int], ...]] = ()
+    noun: ClassVar[str] = "item"
+
+    def __init__(self, world):
+        super().__init__(world)
+        self.rows: list[dict] = []
+
+    # -- rows ----------------------------------------------------------------------------------------------------
+    def find(self, key: int) -> dict | None:
+        return next((r for r in self.rows if r[self.key] == key), None)
+
+    def next_key(self) -> int:
+        return max((r[self.key] for r in self.rows), default=0) + 1
+
+    def row_title(self, row: dict) -> tuple[str, str]:
+        return str(row[self.fields[0][0]]), ""
+
+    def form_values(self, row: dict) -> dict[str, str]:
+        return {col: str(row.get(col) or "") for col, _, _ in self.fields}
+
+    def parse(self, values: dict[str, str]) -> dict | str:
+        """Form values -> column values, or an error message."""
+        first = self.fields[0][0]
+        if not values.get(first, "").strip():
+            return f"The {self.fields[0][1].lower()} is required."
+        return {col: values.get(col, "").strip() for col, _, _ in self.fields}
+
+    def defaults(self) -> dict:
+        return {}
+
+    # -- database ------------------------------------------------------------------------------------------------
+    def database(self) -> bytes:
+        with tempfile.TemporaryDirectory() as tmp:
+            file = Path(tmp) / "db"
+            con = sqlite3.connect(file)
+            try:
+                con.execute(self.schema)
+                marks = ",".join("?" * len(self.columns))
+                con.executemany(
+                    f"INSERT INTO {self.table} ({','.join(self.columns)}) VALUES ({marks})",
+                    [tuple(r.get(c) for c in self.columns) for r in self.rows],
+                )
+                con.commit()
+            finally:
+                con.close()
+            return file.read_bytes()
+
+    def load(self, data: bytes) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            file = Path(tmp) / "db"
+            file.write_bytes(data)
+            con = sqlite3.connect(file)
+            con.row_factory = sqlite3.Row
+            try:
+                rows = con.execute(f"SELECT * FROM {self.table} ORDER BY {self.key}").fetchall()
+            finally:
+                con.close()
+        self.rows = [{c: r[c] for c in self.columns if c in r.keys()} for r in rows]
+
+    # -- pages ---------------------------------------------------------------------------------------------------
+    def page_title(self) -> str:
+        kind = self.page[0]
+        return {"list": self.title, "new": f"New {self.noun}", "detail": f"Edit {self.noun}"}[kind]
+
+    def build(self, f: Flow) -> None:
+        kind = self.page[0]
+        if kind == "list":
+            f.button(f"Add {self.noun}", "add", accent=True, width=f.w)
+            rows = [(f"row:{r[self.key]}", *self.row_title(r), False) for r in self.rows]
+            self.list_rows(f, "rows", rows, two_line=True)
+            return
+        captions = len(self.fields) <= 4  # long forms show the label as the field's hint only
+        for col, label, lines in self.fields:
+            f.field(
+                label, col, self.value(col), focused=self.focus == col, lines=lines, caption=label if captions else None
+            )
+        items = [("Save", "save")] + ([("Delete", "delete")] if kind == "detail" else [])
+        f.buttons(self.world.order(f"{self.name}.form", items), accent="save")
+        if self.dialog == "delete":
+            f.label(f"Delete this {self.noun}?", role="heading")
+            f.buttons([("Delete", "confirm_delete"), ("Cancel", "cancel")], accent="confirm_delete")
+        if self.notice:
+            f.label(self.notice, style="muted")
+
+    def click(self, tag: str, double: bool = False) -> bool:
+        kind, _, arg = tag.partition(":")
+        if kind == "add":
+            self.values = {col: "" for col, _, _ in self.fields}
+            self.go("new")
+        elif kind == "row" and self.find(int(arg)) is not None:
+            self.values = self.form_values(self.find(int(arg)))
+            self.go("detail", arg)
+        elif kind == "save":
+            return self._save()
+        elif kind == "delete" and self.page[0] == "detail":
+            self.dialog = "delete"
+        elif kind == "cancel":
+            self.dialog = None
+        elif kind == "confirm_delete" and self.page[0] == "detail":
+            self.rows = [r for r in self.rows if r[self.key] != int(self.page[1])]
+            self.dialog = None
+            self.up()
+        else:
+            return False
+        self.touch()
+        return True
+
+    def _save(self) -> bool:
+        parsed = self.parse({col: self.value(col) for col, _, _ in self.fields})
+        if isinstance(parsed, str):
+            self.notice = parsed
+            self.touch()
+            return True
+        if self.page[0] == "new":
+            self.rows.append({**self.defaults(), **parsed, self.key: self.next_key()})
+        else:
+            self.find(int(self.page[1])).update(parsed)
+        self.up()
+        return True
+
+
+class ExpenseApp(RecordApp):
+    """Pro Expense (``com.arduia.expense``): ``accounting.db``, table ``expense``; amounts in cents."""
+
+    name, title, noun = "expense", "Pro Expense", "expense"
+    package = ("com.arduia.expense", "com.arduia.expense.ui.MainActivity")
+    db_path = "/data/data/com.arduia.expense/databases/accounting.db"
+    table, key = "expense", "expense_id"
+    columns = ("expense_id", "name", "amount", "category", "note", "created_date", "modified_date")
+    schema = (
+        "CREATE TABLE expense (expense_id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, name TEXT, amount INTEGER "
+        "NOT NULL, category INTEGER NOT NULL, note TEXT, created_date INTEGER NOT NULL, modified_date INTEGER NOT "
+        "NULL)"
+    )
+    fields = (("name", "Name", 1), ("amount", "Amount", 1), ("category", "Category", 1), ("note", "Note", 2))
+
+    def row_title(self, row):
+        cat = EXPENSE_CATEGORIES.get(row["category"], "Others")
+        return row["name"] or "", f"${row['amount'] / 100:.2f} · {cat}"
+
+    def form_values(self, row):
+        return {
+            "name": row["name"] or "",
+            "amount": f"{row['amount'] / 100:.2f}",
+            "category": EXPENSE_CATEGORIES.get(row["category"], "Others"),
+            "note": row["note"] or "",
+        }
+
+    def parse(self, values):
+        name = values["name"].strip()
+        if not name:
+            return "The name is required."
+        try:
+            amount = round(float(values["amount"].strip().lstrip("$")) * 100)
+        except ValueError:
+            return "The amount must be a number."
+        category = CATEGORY_IDS.get(values["category"].strip().lower())
+        if category is None:
+            return "Category: one of " + ", ".join(EXPENSE_CATEGORIES.values()) + "."
+        return {"name": name, "amount": amount, "category": category, "note": values["note"].strip()}
+
+    def defaults(self):
+        return {"created_date": 1697384040000, "modified_date": 1697384040000}
+
+
+class RecipeApp(RecordApp):
+    """Broccoli (``com.flauschcode.broccoli``): database ``broccoli``, table ``recipes``."""
+
+    name, title, noun = "recipe", "Broccoli", "recipe"
+    package = ("com.flauschcode.broccoli", "com.flauschcode.broccoli.MainActivity")
+    db_path = "/data/data/com.flauschcode.broccoli/databases/broccoli"
+    table, key = "recipes", "recipeId"
+    columns = (
+        "recipeId",
+        "title",
+        "description",
+        "servings",
+        "preparationTime",
+        "source",
+        "ingredients",
+        "directions",
+        "favorite",
+        "imageName",
+    )
+    schema = (
+        "CREATE TABLE recipes (recipeId INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, title TEXT, description TEXT, "
+        "servings TEXT, preparationTime TEXT, source TEXT, ingredients TEXT, directions TEXT, favorite INTEGER NOT "
+        "NULL DEFAULT 0, imageName TEXT)"
+    )
+    fields = (
+        ("title", "Title", 1),
+        ("description", "Description", 1),
+        ("servings", "Servings", 1),
+        ("preparationTime", "Preparation time", 1),
+        ("source", "Source", 1),
+        ("ingredients", "Ingredients", 1),
+        ("directions", "Directions", 1),
+    )
+
+    def row_title(self, row):
+        return row["title"] or "", row["description"] or ""
+
+    def defaults(self):
+        return {"favorite": 0, "imageName": ""}
