@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ...mock_gui.apps.phone_base import PageApp
 from ...mock_gui.layout import Flow
+from .records import fitted_rows
 
 MARKOR_DIR = "/storage/emulated/0/Documents/Markor"
 PACKAGE = ("net.gsantner.markor", "net.gsantner.markor.activity.MainActivity")
@@ -34,6 +35,10 @@ class MarkorApp(PageApp):
         super().__init__(world)
         self.root = root  # the host directory that is MARKOR_DIR; None: an empty, read-only Markor
         self.selected: list[str] | None = None  # selection mode on a listing: the chosen notes
+        self.fit: dict[str, int] = {}
+
+    def list_rows(self, f: Flow, tag: str, rows, **kw):
+        return fitted_rows(self, super().list_rows, f, tag, rows, **kw)
 
     # -- files -------------------------------------------------------------------------------------------------
     def path(self, rel: str) -> Path:
@@ -110,13 +115,13 @@ class MarkorApp(PageApp):
         elif kind == "newdir":
             f.field("Folder name", "dirname", self.value("dirname"), focused=self.focus == "dirname", caption="Name")
             f.button("Create", "mkdir", accent=True, width=f.w)
+        elif kind == "edit" and self.dialog == "delete":
+            f.label(f"Delete {posixpath.basename(self.page[1])}?", role="heading")
+            f.buttons([("Delete", "confirm_delete"), ("Cancel", "cancel")], accent="confirm_delete")
         elif kind == "edit":
             f.field("File name", "name", self.value("name"), focused=self.focus == "name", caption="Name")
             f.field("Text", "body", self.value("body"), focused=self.focus == "body", lines=5, caption="Text")
             f.buttons(self.world.order("markor.edit", [("Save", "save"), ("Move", "move"), ("Delete", "delete")]))
-            if self.dialog == "delete":
-                f.label(f"Delete {posixpath.basename(self.page[1])}?", role="heading")
-                f.buttons([("Delete", "confirm_delete"), ("Cancel", "cancel")], accent="confirm_delete")
         elif kind == "move":
             rows = [(f"dest:{d}", f"Markor/{d}" if d else "Markor", "", False) for d in self.folders()]
             self.list_rows(f, "dests", rows)

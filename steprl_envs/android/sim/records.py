@@ -29,6 +29,16 @@ EXPENSE_CATEGORIES = {
 CATEGORY_IDS = {name.lower(): i for i, name in EXPENSE_CATEGORIES.items()}
 
 
+def fitted_rows(app, lay_out, f: Flow, tag: str, rows, **kw):
+    """Lay out a list after clamping its offset to what the rows shown last time allow (so a list that lost
+    rows is drawn at the offset the app keeps), and remember how many rows fit."""
+    if tag in app.fit:
+        app.offsets[tag] = min(app.offsets.get(tag, 0), max(0, len(rows) - app.fit[tag]))
+    box = lay_out(f, tag, rows, **kw)
+    app.fit[tag] = max(1, len(box.children))
+    return box
+
+
 class RecordApp(PageApp):
     """One table's rows as dicts (``key`` is the primary key column)."""
 
@@ -45,6 +55,7 @@ class RecordApp(PageApp):
     def __init__(self, world):
         super().__init__(world)
         self.rows: list[dict] = []
+        self.fit: dict[str, int] = {}  # rows shown per list (a fling scrolls by that)
 
     # -- rows ----------------------------------------------------------------------------------------------------
     def find(self, key: int) -> dict | None:
@@ -98,6 +109,14 @@ class RecordApp(PageApp):
                 con.close()
         self.rows = [{c: r[c] for c in self.columns if c in r.keys()} for r in rows]
 
+    def scroll(self, tag: str, rows: int) -> bool:
+        """A swipe on a long list flings it by a page (less one row), not by three rows."""
+        page = max(3, self.fit.get(tag, 3) - 1)
+        return super().scroll(tag, page if rows > 0 else -page)
+
+    def list_rows(self, f: Flow, tag: str, rows, **kw):
+        return fitted_rows(self, super().list_rows, f, tag, rows, **kw)
+
     # -- pages ---------------------------------------------------------------------------------------------------
     def page_title(self) -> str:
         kind = self.page[0]
@@ -110,6 +129,10 @@ class RecordApp(PageApp):
             rows = [(f"row:{r[self.key]}", *self.row_title(r), False) for r in self.rows]
             self.list_rows(f, "rows", rows, two_line=True)
             return
+        if self.dialog == "delete":  # the confirmation replaces the form, as a dialog covers it
+            f.label(f"Delete this {self.noun}?", role="heading")
+            f.buttons([("Delete", "confirm_delete"), ("Cancel", "cancel")], accent="confirm_delete")
+            return
         captions = len(self.fields) <= 4  # long forms show the label as the field's hint only
         for col, label, lines in self.fields:
             f.field(
@@ -117,9 +140,6 @@ class RecordApp(PageApp):
             )
         items = [("Save", "save")] + ([("Delete", "delete")] if kind == "detail" else [])
         f.buttons(self.world.order(f"{self.name}.form", items), accent="save")
-        if self.dialog == "delete":
-            f.label(f"Delete this {self.noun}?", role="heading")
-            f.buttons([("Delete", "confirm_delete"), ("Cancel", "cancel")], accent="confirm_delete")
         if self.notice:
             f.label(self.notice, style="muted")
 
