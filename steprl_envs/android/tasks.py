@@ -128,26 +128,6 @@ class _SettingTask(TaskEval):
         return [{"query": "phone_setting", "args": [self.mock[0]], "equals": self.mock[1]}]
 
 
-class SystemWifiTurnOn(_SettingTask):
-    template = "Turn wifi on."
-    key, start, target, mock = "wifi_on", "0", ("1", "2"), ("wifi", True)
-
-
-class SystemWifiTurnOff(_SettingTask):
-    template = "Turn wifi off."
-    key, start, target, mock = "wifi_on", "1", ("0",), ("wifi", False)
-
-
-class SystemBluetoothTurnOn(_SettingTask):
-    template = "Turn bluetooth on."
-    key, start, target, mock = "bluetooth_on", "0", ("1",), ("bluetooth", True)
-
-
-class SystemBluetoothTurnOff(_SettingTask):
-    template = "Turn bluetooth off."
-    key, start, target, mock = "bluetooth_on", "1", ("0",), ("bluetooth", False)
-
-
 class SystemAirplaneModeOn(_SettingTask):
     template = "Turn on airplane mode."
     key, start, target, mock = "airplane_mode_on", "0", ("1",), ("airplane", True)
@@ -157,24 +137,6 @@ class SystemDarkThemeOn(_SettingTask):
     template = "Switch the phone to the dark theme."
     complexity = 1.2
     namespace, key, start, target, mock = "secure", "ui_night_mode", "1", ("2",), ("dark", True)
-
-
-class SystemBrightnessMax(_SettingTask):
-    template = "Turn brightness to the max value."
-    complexity = 1.5
-    namespace, key, target, mock = "system", "screen_brightness", ("255",), ("brightness", 10)
-
-    @classmethod
-    def generate_random_params(cls, rng):
-        return {"start": rng.choice((57, 85, 113, 142))}
-
-    def setup(self, dev):
-        dev.settings_put(self.namespace, self.key, self.params["start"])
-
-
-class SystemBrightnessMin(SystemBrightnessMax):
-    template = "Turn brightness to the min value."
-    target, mock = ("1",), ("brightness", 1)
 
 
 # -- contacts ----------------------------------------------------------------------------------------------------
@@ -497,14 +459,8 @@ class BrokenCheck(TaskEval):
 TASK_CLASSES: dict[str, type[TaskEval]] = {
     cls.__name__: cls
     for cls in (
-        SystemWifiTurnOn,
-        SystemWifiTurnOff,
-        SystemBluetoothTurnOn,
-        SystemBluetoothTurnOff,
         SystemAirplaneModeOn,
         SystemDarkThemeOn,
-        SystemBrightnessMax,
-        SystemBrightnessMin,
         ContactsAddContact,
         ContactsDeleteContact,
         ContactsEditNumber,

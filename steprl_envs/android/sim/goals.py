@@ -212,3 +212,35 @@ class RecordGone(Goal):
             return step
         keys = [r[app.key] for r in app.rows]
         return c.pick(name, "rows", f"row:{key}", keys.index(key))
+
+
+# -- system ----------------------------------------------------------------------------------------------------------
+@goal
+class Brightness(Goal):
+    """``brightness()``: the Settings brightness level (1-10), set with the slider."""
+
+    name = "brightness"
+
+    def value(self, world):
+        return world.apps["settings"].settings["brightness"]
+
+    def achieve(self, c, expected):
+        step = c.app("settings")
+        if step:
+            return step
+        if not c.page("settings", "cat", "Display"):
+            return O.click("settings/cat:Display") if c.page("settings", "list") else O.click("shell/up")
+        return O.click(f"settings/level:{expected}")
+
+
+@goal
+class Foreground(Goal):
+    """``foreground()``: the app on the screen (None on the home screen)."""
+
+    name = "foreground"
+
+    def value(self, world):
+        return world.shell.current
+
+    def achieve(self, c, expected):
+        return c.app(expected)

@@ -35,6 +35,7 @@ from ...mock_gui.world import World
 from .markor import MARKOR_DIR, MarkorApp
 from .markor import PACKAGE as MARKOR_PACKAGE
 from .records import ExpenseApp, RecipeApp, RecordApp
+from .system_apps import CameraApp, DialerApp, SimSettingsApp
 
 WIDTH, HEIGHT, DENSITY = 540, 1200, 240
 LAUNCHER = ("com.google.android.apps.nexuslauncher", "com.google.android.apps.nexuslauncher.NexusLauncherActivity")
@@ -48,7 +49,13 @@ APPS = {
     "messages": ("com.simplemobiletools.smsmessenger", "com.simplemobiletools.smsmessenger.activities.MainActivity"),
 }
 #: apps of AndroidWorld's task set hosted by the sim (``sim/markor.py``, ``sim/records.py``)
-EXTRA_APPS = {"markor": MarkorApp, "expense": ExpenseApp, "recipe": RecipeApp}
+EXTRA_APPS = {
+    "markor": MarkorApp,
+    "expense": ExpenseApp,
+    "recipe": RecipeApp,
+    "camera": CameraApp,
+    "dialer": DialerApp,
+}
 APPS.update({name: cls.package if hasattr(cls, "package") else MARKOR_PACKAGE for name, cls in EXTRA_APPS.items()})
 PACKAGE_TO_APP = {pkg: app for app, (pkg, _) in APPS.items()}
 PACKAGE_TO_APP.update({"com.android.contacts": "contacts", "com.google.android.apps.messaging": "messages"})
@@ -174,6 +181,9 @@ class SimPhone:
             markor_root.mkdir(parents=True, exist_ok=True)
         for name, cls in EXTRA_APPS.items():
             self.world.apps[name] = cls(self.world, markor_root) if cls is MarkorApp else cls(self.world)
+        settings = SimSettingsApp.__new__(SimSettingsApp)  # same seeded values, with the brightness slider
+        settings.__dict__.update(self.world.apps["settings"].__dict__)
+        self.world.apps["settings"] = settings
 
     def record_app(self, path: str) -> RecordApp | None:
         return next(
