@@ -396,17 +396,6 @@ class _SmsTask(TaskEval):
         return any(_norm(b) == _norm(self.params["message"]) for b in self.sent_to(dev, *addresses))
 
 
-class SimpleSmsSend(_SmsTask):
-    template = 'Send a text message to {number} saying "{message}" with Simple SMS Messenger.'
-    complexity = 1.2
-
-    def is_successful(self, dev, answer=None):
-        return 1.0 if self._was_sent(dev, self.params["number"]) else 0.0
-
-    def oracle_checks(self):
-        return [{"query": "sms", "args": [self.params["number"]], "equals": self.params["message"]}]
-
-
 class SimpleSmsSendToContact(_SmsTask):
     template = 'Text my contact {name} the message "{message}".'
     complexity = 1.6
@@ -474,7 +463,6 @@ TASK_CLASSES: dict[str, type[TaskEval]] = {
         NotesEditNote,
         NotesDeleteNote,
         NotesBodyQuery,
-        SimpleSmsSend,
         SimpleSmsSendToContact,
         SimpleSmsLastMessageQuery,
         ContactsNumberToSms,

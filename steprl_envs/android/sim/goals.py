@@ -244,3 +244,21 @@ class Foreground(Goal):
 
     def achieve(self, c, expected):
         return c.app(expected)
+
+
+@goal
+class SmsCount(Goal):
+    """``sms_count(to, body)``: how many times ``body`` was sent to ``to``."""
+
+    name = "sms_count"
+
+    def value(self, world, to, body):
+        return world.rec.threads.get(to, []).count(("out", body))
+
+    def achieve(self, c, expected, to, body):
+        from ...mock_gui.goals import GOALS
+
+        app = c.apps["messages"]
+        if c.world.shell.current == "messages" and app.page == ("thread", to):
+            return c.text("messages", "draft", body) or O.click("messages/send")
+        return GOALS["sms"].achieve(c, body, to)

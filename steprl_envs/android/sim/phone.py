@@ -35,7 +35,7 @@ from ...mock_gui.world import World
 from .markor import MARKOR_DIR, MarkorApp
 from .markor import PACKAGE as MARKOR_PACKAGE
 from .records import ExpenseApp, RecipeApp, RecordApp
-from .system_apps import CameraApp, DialerApp, SimSettingsApp
+from .system_apps import CameraApp, DialerApp, SimMessagesApp, SimSettingsApp
 
 WIDTH, HEIGHT, DENSITY = 540, 1200, 240
 LAUNCHER = ("com.google.android.apps.nexuslauncher", "com.google.android.apps.nexuslauncher.NexusLauncherActivity")
@@ -55,8 +55,10 @@ EXTRA_APPS = {
     "recipe": RecipeApp,
     "camera": CameraApp,
     "dialer": DialerApp,
+    "messages": SimMessagesApp,
 }
-APPS.update({name: cls.package if hasattr(cls, "package") else MARKOR_PACKAGE for name, cls in EXTRA_APPS.items()})
+for _name, _cls in EXTRA_APPS.items():
+    APPS.setdefault(_name, getattr(_cls, "package", None) or MARKOR_PACKAGE)
 PACKAGE_TO_APP = {pkg: app for app, (pkg, _) in APPS.items()}
 PACKAGE_TO_APP.update({"com.android.contacts": "contacts", "com.google.android.apps.messaging": "messages"})
 OTHER_PACKAGES = (
@@ -730,7 +732,7 @@ class SimPhone:
             if not who:
                 raise SimError("Error: address is required")
             direction = "out" if uri.endswith("sent") or binds.get("type") == "2" else "in"
-            rec.threads.setdefault(who, []).append((direction, body))
+            rec.threads[who] = rec.threads.pop(who, []) + [(direction, body)]  # the newest thread last
             self.world.apps["messages"].touch()
         else:
             raise SimError(f"java.lang.UnsupportedOperationException: Invalid URI {uri}")
@@ -747,6 +749,8 @@ class SimPhone:
                 kind = "in" if r["type"] == 1 else "out"
                 if (kind, r["body"]) in msgs:
                     msgs.remove((kind, r["body"]))
+            for who in [w for w, msgs in rec.threads.items() if not msgs]:
+                del rec.threads[who]
             self.world.apps["messages"].touch()
 
     def cmd_wm(self, args: list[str]) -> str:

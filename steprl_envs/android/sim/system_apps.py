@@ -4,6 +4,7 @@ apps, which the open-app tasks only need to bring to the front."""
 
 from __future__ import annotations
 
+from ...mock_gui.apps.messages import MessagesApp
 from ...mock_gui.apps.phone_base import PageApp
 from ...mock_gui.apps.phone_settings import PhoneSettingsApp
 from ...mock_gui.layout import Flow
@@ -32,6 +33,33 @@ class SimSettingsApp(PhoneSettingsApp):
             self.touch()
             return True
         return super().click(tag, double)
+
+
+class SimMessagesApp(MessagesApp):
+    """Simple SMS Messenger: conversations newest first, named after the contact that has the number."""
+
+    def build(self, f: Flow) -> None:
+        if self.page[0] != "list":
+            return super().build(f)
+        f.button("New message", "new", accent=True, width=f.w)
+        names = {_digits(c.phone): c.name for c in self.world.rec.contacts}
+        rows = [
+            (f"thread:{who}", names.get(_digits(who), who) if _digits(who) else who, msgs[-1][1] if msgs else "", False)
+            for who, msgs in reversed(self.world.rec.threads.items())
+        ]
+        self.list_rows(f, "threads", rows, two_line=True)
+
+    def submit(self, tag: str | None) -> bool:
+        threads = self.world.rec.threads
+        page = self.page
+        done = super().submit(tag)
+        if page[0] == "thread" and page[1] in threads:
+            threads[page[1]] = threads.pop(page[1])  # a sent message makes the conversation the newest
+        return done
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
 
 
 class _Plain(PageApp):
