@@ -13,16 +13,16 @@ Intent = O.Intent | None
 
 
 # -- Markor ----------------------------------------------------------------------------------------------------------
-def _markor(c: Ctx):
-    return c.apps["markor"]
+def _markor(c: Ctx, name: str = "markor"):
+    return c.apps[name]
 
 
-def _listing(c: Ctx, folder: str) -> Intent:
-    """Reach the listing of ``folder``; None once there."""
-    step = c.app("markor")
+def _listing(c: Ctx, folder: str, name: str = "markor") -> Intent:
+    """Reach the listing of ``folder`` in Markor (or Files); None once there."""
+    step = c.app(name)
     if step:
         return step
-    app = _markor(c)
+    app, app_name = _markor(c, name), name
     if app.page[0] not in ("list", "folder"):
         return O.click("shell/up")
     here = app.folder
@@ -30,26 +30,26 @@ def _listing(c: Ctx, folder: str) -> Intent:
         return None
     if here == "" or folder.startswith(here + "/"):
         rest = folder[len(here) :].lstrip("/")
-        name = rest.split("/")[0]
+        sub = rest.split("/")[0]
         dirs, _ = app.entries(here)
-        return c.pick("markor", "files", f"dir:{name}", dirs.index(name))
+        return c.pick(app_name, "files", f"dir:{sub}", dirs.index(sub))
     return O.click("shell/up")
 
 
-def _open(c: Ctx, rel: str) -> Intent:
+def _open(c: Ctx, rel: str, app_name: str = "markor") -> Intent:
     """Open the editor on ``rel``; None once it is open."""
-    app = _markor(c)
-    if c.world.shell.current == "markor" and app.page == ("edit", rel) and not app.dialog:
+    app = _markor(c, app_name)
+    if c.world.shell.current == app_name and app.page == ("edit", rel) and not app.dialog:
         return None
-    if c.world.shell.current == "markor" and app.page == ("edit", rel):
-        return O.click("markor/cancel")
+    if c.world.shell.current == app_name and app.page == ("edit", rel):
+        return O.click(f"{app_name}/cancel")
     folder, name = posixpath.split(rel)
-    step = _listing(c, folder)
+    step = _listing(c, folder, app_name)
     if step:
         return step
     dirs, files = app.entries(folder)
     names = [n for n, _ in files]
-    return c.pick("markor", "files", f"file:{name}", len(dirs) + names.index(name))
+    return c.pick(app_name, "files", f"file:{name}", len(dirs) + names.index(name))
 
 
 def _text(app, rel: str) -> str | None:
@@ -159,6 +159,72 @@ class MarkorRename(Goal):
         if c.world.shell.current == "markor" and app.page in (("edit", old), ("edit", new)):
             return _fill(c, posixpath.basename(new), expected)
         return _open(c, old if app.path(old).exists() else new)
+
+
+@goal
+class StoredFile(Goal):
+    """``stored_file(app, rel)``: whether a file exists in Markor's or Files' tree (deleted in that app)."""
+
+    name = "stored_file"
+
+    def value(self, world, app_name, rel):
+        return world.apps[app_name].path(rel).exists()
+
+    def achieve(self, c, expected, app_name, rel):
+        app = _markor(c, app_name)
+        if c.world.shell.current == app_name and app.page == ("edit", rel):
+            return O.click(f"{app_name}/confirm_delete" if app.dialog == "delete" else f"{app_name}/delete")
+        return _open(c, rel, app_name)
+
+
+@goal
+class StoredMove(Goal):
+    """``stored_move(app, name, src, dst)``: True once ``dst/name`` exists and ``src/name`` does not."""
+
+    name = "stored_move"
+
+    def value(self, world, app_name, name, src, dst):
+        app = world.apps[app_name]
+        return app.path(posixpath.join(dst, name)).exists() and not app.path(posixpath.join(src, name)).exists()
+
+    def achieve(self, c, expected, app_name, name, src, dst):
+        app, rel = _markor(c, app_name), posixpath.join(src, name)
+        if c.world.shell.current == app_name and app.page == ("move", rel):
+            return c.pick(app_name, "dests", f"dest:{dst}", app.folders().index(dst))
+        return _open(c, rel, app_name) or O.click(f"{app_name}/move")
+
+
+@goal
+class CameraShots(Goal):
+    """``camera_shots(kind)``: photos (``photo``) or videos (``video``) taken since the app was created."""
+
+    name = "camera_shots"
+
+    def value(self, world, kind):
+        return world.apps["camera"].taken.count(kind)
+
+    def achieve(self, c, expected, kind):
+        return c.app("camera") or O.click(f"camera/{kind}")
+
+
+@goal
+class Recording(Goal):
+    """``recording(name)``: whether ``name.m4a`` was saved by Audio Recorder."""
+
+    name = "recording"
+
+    def value(self, world, clip):
+        app = world.apps["audiorecorder"]
+        return app.storage is not None and (app.storage / app.RECORDS.lstrip("/") / f"{clip}.m4a").exists()
+
+    def achieve(self, c, expected, clip):
+        step = c.app("audiorecorder")
+        if step:
+            return step
+        app = c.apps["audiorecorder"]
+        if app.state == "naming":
+            return c.text("audiorecorder", "clip", clip) or O.click("audiorecorder/save")
+        return O.click("audiorecorder/stop" if app.state == "recording" else "audiorecorder/record")
 
 
 # -- table apps (Pro Expense, Broccoli) ------------------------------------------------------------------------------

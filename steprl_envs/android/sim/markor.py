@@ -29,6 +29,7 @@ def valid_name(name: str) -> bool:
 
 class MarkorApp(PageApp):
     name, title = "markor", "Markor"
+    package = PACKAGE
     multiline = frozenset({"body"})
 
     def __init__(self, world, root: Path | None = None):
@@ -229,3 +230,14 @@ class MarkorApp(PageApp):
             return True
         self.touch()
         return True
+
+
+class FilesApp(MarkorApp):
+    """Files (``com.google.android.documentsui``): the same browser over the whole shared storage."""
+
+    name, title = "files", "Files"
+    package = ("com.google.android.documentsui", "com.android.documentsui.files.FilesActivity")
+
+    def page_title(self) -> str:
+        title = super().page_title()
+        return title.replace("Markor", "Files", 1) if title.startswith("Markor") else title

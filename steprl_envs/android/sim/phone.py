@@ -32,10 +32,10 @@ from ...mock_gui.compositor import Compositor
 from ...mock_gui.data import Alarm, Contact, Note
 from ...mock_gui.scene import Scene
 from ...mock_gui.world import World
-from .markor import MARKOR_DIR, MarkorApp
+from .markor import MARKOR_DIR, FilesApp, MarkorApp
 from .markor import PACKAGE as MARKOR_PACKAGE
 from .records import ExpenseApp, RecipeApp, RecordApp
-from .system_apps import CameraApp, DialerApp, SimMessagesApp, SimSettingsApp
+from .system_apps import AudioRecorderApp, CameraApp, DialerApp, SimMessagesApp, SimSettingsApp
 
 WIDTH, HEIGHT, DENSITY = 540, 1200, 240
 LAUNCHER = ("com.google.android.apps.nexuslauncher", "com.google.android.apps.nexuslauncher.NexusLauncherActivity")
@@ -56,7 +56,25 @@ EXTRA_APPS = {
     "camera": CameraApp,
     "dialer": DialerApp,
     "messages": SimMessagesApp,
+    "files": FilesApp,
+    "audiorecorder": AudioRecorderApp,
 }
+#: the standard folders of shared storage (``/storage/emulated/0``) on a fresh phone
+SDCARD = "/storage/emulated/0"
+SDCARD_DIRS = (
+    "Alarms",
+    "Audiobooks",
+    "DCIM",
+    "Documents",
+    "Download",
+    "Movies",
+    "Music",
+    "Notifications",
+    "Pictures",
+    "Podcasts",
+    "Recordings",
+    "Ringtones",
+)
 for _name, _cls in EXTRA_APPS.items():
     APPS.setdefault(_name, getattr(_cls, "package", None) or MARKOR_PACKAGE)
 PACKAGE_TO_APP = {pkg: app for app, (pkg, _) in APPS.items()}
@@ -176,13 +194,18 @@ class SimPhone:
 
     def _install_apps(self) -> None:
         """Add the extra apps to the fresh world (Markor starts with an empty notes folder)."""
-        markor_root = None
+        roots: dict[type, Path | None] = {MarkorApp: None, FilesApp: None}
         if self.storage is not None:
-            markor_root = self.storage / MARKOR_DIR.lstrip("/")
-            shutil.rmtree(markor_root, ignore_errors=True)
-            markor_root.mkdir(parents=True, exist_ok=True)
+            sdcard = self.storage / SDCARD.lstrip("/")
+            shutil.rmtree(sdcard, ignore_errors=True)
+            for sub in SDCARD_DIRS:
+                (sdcard / sub).mkdir(parents=True, exist_ok=True)
+            roots = {MarkorApp: self.storage / MARKOR_DIR.lstrip("/"), FilesApp: sdcard}
+            roots[MarkorApp].mkdir(parents=True, exist_ok=True)
         for name, cls in EXTRA_APPS.items():
-            self.world.apps[name] = cls(self.world, markor_root) if cls is MarkorApp else cls(self.world)
+            self.world.apps[name] = cls(self.world, roots[cls]) if cls in roots else cls(self.world)
+            if hasattr(cls, "storage"):
+                self.world.apps[name].storage = self.storage
         settings = SimSettingsApp.__new__(SimSettingsApp)  # same seeded values, with the brightness slider
         settings.__dict__.update(self.world.apps["settings"].__dict__)
         self.world.apps["settings"] = settings

@@ -73,11 +73,100 @@ class _Plain(PageApp):
         f.label(self.text, style="muted")
 
 
-class CameraApp(_Plain):
-    name, title, text = "camera", "Camera", "Viewfinder"
-    package = ("com.android.camera2", "com.android.camera.CameraLauncher")
-
-
 class DialerApp(_Plain):
     name, title, text = "dialer", "Phone", "Keypad"
     package = ("com.google.android.dialer", "com.google.android.dialer.extensions.GoogleDialtactsActivity")
+
+
+class _Storage(_Plain):
+    """An app that writes into the device's storage (``storage`` is the host directory of ``/``)."""
+
+    storage = None
+
+    def save(self, device_dir: str, name: str, data: bytes = b"\0") -> None:
+        if self.storage is None:
+            return
+        folder = self.storage / device_dir.lstrip("/")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+
+
+class CameraApp(_Storage):
+    """Camera: the shutter saves ``IMG_n.jpg`` in ``/sdcard/Pictures``, the video button ``VID_n.mp4`` in
+    ``/sdcard/Movies`` (the folders AndroidWorld's camera checks list)."""
+
+    name, title, text = "camera", "Camera", "Viewfinder"
+    package = ("com.android.camera2", "com.android.camera.CameraLauncher")
+    PHOTOS, VIDEOS = "/storage/emulated/0/Pictures", "/storage/emulated/0/Movies"
+
+    def __init__(self, world):
+        super().__init__(world)
+        self.shots = 0
+        self.taken: list[str] = []
+
+    def build(self, f: Flow) -> None:
+        super().build(f)
+        f.buttons(self.world.order("camera", [("Take photo", "photo"), ("Record video", "video")]))
+        if self.notice:
+            f.label(self.notice, style="muted")
+
+    def click(self, tag: str, double: bool = False) -> bool:
+        if tag not in ("photo", "video"):
+            return False
+        self.shots += 1
+        self.taken.append(tag)
+        stamp = f"20231015_{153400 + self.shots:06d}"
+        if tag == "photo":
+            self.save(self.PHOTOS, f"IMG_{stamp}.jpg")
+            self.notice = "Photo saved"
+        else:
+            self.save(self.VIDEOS, f"VID_{stamp}.mp4")
+            self.notice = "Video saved"
+        self.touch()
+        return True
+
+
+class AudioRecorderApp(_Storage):
+    """Audio Recorder: Record, Stop, then name the clip; Save writes ``NAME.m4a`` into its records folder."""
+
+    name, title, text = "audiorecorder", "Audio Recorder", "Ready"
+    package = ("com.dimowner.audiorecorder", "com.dimowner.audiorecorder.app.welcome.WelcomeActivity")
+    RECORDS = "/storage/emulated/0/Android/data/com.dimowner.audiorecorder/files/Music/records"
+
+    def __init__(self, world):
+        super().__init__(world)
+        self.state, self.count = "idle", 0
+
+    def build(self, f: Flow) -> None:
+        f.label(self.title, role="heading")
+        if self.state == "idle":
+            f.label("Ready", style="muted")
+            f.button("Record", "record", accent=True, width=f.w)
+        elif self.state == "recording":
+            f.label("Recording...", style="muted")
+            f.button("Stop", "stop", accent=True, width=f.w)
+        else:
+            f.field("File name", "clip", self.value("clip"), focused=self.focus == "clip", caption="Name")
+            f.buttons([("Save", "save"), ("Discard", "discard")], accent="save")
+        if self.notice:
+            f.label(self.notice, style="muted")
+
+    def click(self, tag: str, double: bool = False) -> bool:
+        if tag == "record" and self.state == "idle":
+            self.state, self.notice = "recording", ""
+        elif tag == "stop" and self.state == "recording":
+            self.count += 1
+            self.state, self.values = "naming", {"clip": f"Record-{self.count}"}
+        elif tag == "discard" and self.state == "naming":
+            self.state = "idle"
+        elif tag == "save" and self.state == "naming":
+            name = self.value("clip").strip()
+            if not name or set(name) & set('/\\\0:*?"<>|'):
+                self.notice = "Enter a file name."
+            else:
+                self.save(self.RECORDS, f"{name}.m4a")
+                self.state, self.notice = "idle", f"Saved {name}.m4a"
+        else:
+            return False
+        self.touch()
+        return True
