@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from ..tasks import TASK_CLASSES as OWN
 from ..tasks import TaskEval
-from . import markor, media, records, sms, system
+from . import calendar, markor, media, records, sms, system
 from .common import OfficialTask
 
 OFFICIAL: dict[str, type[OfficialTask]] = {
-    cls.__name__: cls for module in (markor, records, system, sms, media) for cls in module.TASKS
+    cls.__name__: cls for module in (markor, records, calendar, system, sms, media) for cls in module.TASKS
 }
 #: every evaluator class the env knows: this package's own tasks, then the official ones (which win on a name)
 ALL: dict[str, type[TaskEval]] = {**OWN, **OFFICIAL}

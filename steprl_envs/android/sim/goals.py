@@ -276,8 +276,33 @@ class RecordGone(Goal):
         step = _to_list(c, name)
         if step:
             return step
-        keys = [r[app.key] for r in app.rows]
+        keys = [r[app.key] for r in app.ordered()]
         return c.pick(name, "rows", f"row:{key}", keys.index(key))
+
+
+@goal
+class RecordsGone(Goal):
+    """``records_gone(app, keys)``: True once none of these rows is left (deleted together in selection mode)."""
+
+    name = "records_gone"
+
+    def value(self, world, name, keys):
+        return all(world.apps[name].find(k) is None for k in keys)
+
+    def achieve(self, c, expected, name, keys):
+        step = _to_list(c, name)
+        if step:
+            return step
+        app = c.apps[name]
+        if app.dialog == "delete_selected":
+            return O.click(f"{name}/confirm_delete")
+        if app.selected is None:
+            return O.click(f"{name}/select")
+        order = [r[app.key] for r in app.ordered()]
+        missing = [k for k in keys if app.find(k) is not None and k not in app.selected]
+        if missing:
+            return c.pick(name, "rows", f"row:{missing[0]}", order.index(missing[0]))
+        return O.click(f"{name}/delete_selected")
 
 
 # -- system ----------------------------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from ...mock_gui.scene import Scene
 from ...mock_gui.world import World
 from .markor import MARKOR_DIR, FilesApp, MarkorApp
 from .markor import PACKAGE as MARKOR_PACKAGE
-from .records import ExpenseApp, RecipeApp, RecordApp
+from .records import CalendarApp, ExpenseApp, RecipeApp, RecordApp
 from .system_apps import AudioRecorderApp, CameraApp, DialerApp, SimMessagesApp, SimSettingsApp
 
 WIDTH, HEIGHT, DENSITY = 540, 1200, 240
@@ -53,6 +53,7 @@ EXTRA_APPS = {
     "markor": MarkorApp,
     "expense": ExpenseApp,
     "recipe": RecipeApp,
+    "calendar": CalendarApp,
     "camera": CameraApp,
     "dialer": DialerApp,
     "messages": SimMessagesApp,
@@ -885,6 +886,8 @@ def _app_for_uri(uri: str) -> str | None:
         return "contacts"
     if uri.startswith("sms:") or uri.startswith("smsto:") or uri.startswith("content://sms"):
         return "messages"
+    if uri.startswith("content://com.android.calendar"):
+        return "calendar"
     return None
 
 

@@ -5,8 +5,10 @@ that query the database see exactly what the UI shows."""
 
 from __future__ import annotations
 
+import calendar
 import sqlite3
 import tempfile
+import time
 from pathlib import Path
 from typing import ClassVar
 
@@ -52,14 +54,24 @@ class RecordApp(PageApp):
     fields: ClassVar[tuple[tuple[str, str, int], ...]] = ()
     noun: ClassVar[str] = "item"
 
+    #: a Select button on the list (delete several rows at once)
+    selectable: ClassVar[bool] = False
+    #: a line above the list
+    header: ClassVar[str] = ""
+
     def __init__(self, world):
         super().__init__(world)
         self.rows: list[dict] = []
+        self.selected: list[int] | None = None
         self.fit: dict[str, int] = {}  # rows shown per list (a fling scrolls by that)
 
     # -- rows ----------------------------------------------------------------------------------------------------
     def find(self, key: int) -> dict | None:
         return next((r for r in self.rows if r[self.key] == key), None)
+
+    def ordered(self) -> list[dict]:
+        """Rows in the order the list shows them."""
+        return self.rows
 
     def next_key(self) -> int:
         return max((r[self.key] for r in self.rows), default=0) + 1
@@ -125,8 +137,21 @@ class RecordApp(PageApp):
     def build(self, f: Flow) -> None:
         kind = self.page[0]
         if kind == "list":
-            f.button(f"Add {self.noun}", "add", accent=True, width=f.w)
-            rows = [(f"row:{r[self.key]}", *self.row_title(r), False) for r in self.rows]
+            if self.header:
+                f.label(self.header, style="muted")
+            sel = self.selected
+            if sel is None:
+                items = [(f"Add {self.noun}", "add")] + ([("Select", "select")] if self.selectable else [])
+                f.buttons(items, accent="add")
+            else:
+                f.buttons([(f"Delete ({len(sel)})", "delete_selected"), ("Cancel", "unselect")])
+            if self.dialog == "delete_selected":
+                f.label(f"Delete {len(sel or ())} {self.noun}s?", role="heading")
+                f.buttons([("Delete", "confirm_delete"), ("Cancel", "cancel")], accent="confirm_delete")
+            rows = [
+                (f"row:{r[self.key]}", *self.row_title(r), sel is not None and r[self.key] in sel)
+                for r in self.ordered()
+            ]
             self.list_rows(f, "rows", rows, two_line=True)
             return
         if self.dialog == "delete":  # the confirmation replaces the form, as a dialog covers it
@@ -145,6 +170,9 @@ class RecordApp(PageApp):
 
     def click(self, tag: str, double: bool = False) -> bool:
         kind, _, arg = tag.partition(":")
+        if self.page[0] == "list" and self._select(kind, arg):
+            self.touch()
+            return True
         if kind == "add":
             self.values = {col: "" for col, _, _ in self.fields}
             self.go("new")
@@ -165,6 +193,34 @@ class RecordApp(PageApp):
             return False
         self.touch()
         return True
+
+    def _select(self, kind: str, arg: str) -> bool:
+        if kind == "select" and self.selectable:
+            self.selected = []
+        elif kind == "unselect":
+            self.selected, self.dialog = None, None
+        elif kind == "row" and self.selected is not None:
+            key = int(arg)
+            self.selected = [k for k in self.selected if k != key] + ([] if key in self.selected else [key])
+        elif kind == "delete_selected" and self.selected:
+            self.dialog = "delete_selected"
+        elif kind == "confirm_delete" and self.dialog == "delete_selected":
+            self.rows = [r for r in self.rows if r[self.key] not in self.selected]
+            self.selected, self.dialog = None, None
+        else:
+            return False
+        return True
+
+    def back(self) -> bool:
+        if self.selected is not None and not self.dialog:
+            self.selected = None
+            self.touch()
+            return True
+        return super().back()
+
+    def go(self, *page: str) -> None:
+        self.selected = None
+        super().go(*page)
 
     def _save(self) -> bool:
         parsed = self.parse({col: self.value(col) for col, _, _ in self.fields})
@@ -263,3 +319,152 @@ class RecipeApp(RecordApp):
 
     def defaults(self):
         return {"favorite": 0, "imageName": ""}
+
+
+TZ_OFFSET = 0  # the device's time zone is UTC (AndroidWorld's setting)
+REPEATS = {"": 0, "none": 0, "daily": 86400, "weekly": 604800}
+
+
+class CalendarApp(RecordApp):
+    """Simple Calendar Pro: ``events.db``, table ``events`` (times are Unix seconds, UTC)."""
+
+    name, title, noun = "calendar", "Simple Calendar Pro", "event"
+    package = (
+        "com.simplemobiletools.calendar.pro",
+        "com.simplemobiletools.calendar.pro.activities.MainActivity",
+    )
+    db_path = "/data/data/com.simplemobiletools.calendar.pro/databases/events.db"
+    table, key = "events", "id"
+    selectable = True
+    header = "Today: Sunday, 2023-10-15"  # the device's frozen date
+    columns = (
+        "id",
+        "start_ts",
+        "end_ts",
+        "title",
+        "location",
+        "description",
+        "reminder_1_minutes",
+        "reminder_2_minutes",
+        "reminder_3_minutes",
+        "reminder_1_type",
+        "reminder_2_type",
+        "reminder_3_type",
+        "repeat_interval",
+        "repeat_rule",
+        "repeat_limit",
+        "repetition_exceptions",
+        "attendees",
+        "import_id",
+        "time_zone",
+        "flags",
+        "event_type",
+        "parent_id",
+        "last_updated",
+        "source",
+        "availability",
+        "color",
+        "type",
+    )
+    schema = (
+        "CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, start_ts INTEGER NOT NULL, end_ts INTEGER NOT "
+        "NULL, title TEXT NOT NULL, location TEXT NOT NULL, description TEXT NOT NULL, reminder_1_minutes INTEGER "
+        "NOT NULL, reminder_2_minutes INTEGER NOT NULL, reminder_3_minutes INTEGER NOT NULL, reminder_1_type "
+        "INTEGER NOT NULL, reminder_2_type INTEGER NOT NULL, reminder_3_type INTEGER NOT NULL, repeat_interval "
+        "INTEGER NOT NULL, repeat_rule INTEGER NOT NULL, repeat_limit INTEGER NOT NULL, repetition_exceptions TEXT "
+        "NOT NULL, attendees TEXT NOT NULL, import_id TEXT NOT NULL, time_zone TEXT NOT NULL, flags INTEGER NOT "
+        "NULL, event_type INTEGER NOT NULL, parent_id INTEGER NOT NULL, last_updated INTEGER NOT NULL, source "
+        "TEXT NOT NULL, availability INTEGER NOT NULL, color INTEGER NOT NULL, type INTEGER NOT NULL)"
+    )
+    fields = (
+        ("title", "Title", 1),
+        ("date", "Date (YYYY-MM-DD)", 1),
+        ("start", "Start time (HH:MM)", 1),
+        ("end", "End time (HH:MM)", 1),
+        ("location", "Location", 1),
+        ("description", "Description", 1),
+        ("repeat", "Repeat (none, daily, weekly)", 1),
+    )
+
+    def ordered(self):
+        return sorted(self.rows, key=lambda r: (r["start_ts"], r["id"]))
+
+    def row_title(self, row):
+        start, end = time.gmtime(row["start_ts"]), time.gmtime(row["end_ts"])
+        when = time.strftime("%a %Y-%m-%d %H:%M", start) + time.strftime("-%H:%M", end)
+        return row["title"] or "", when
+
+    def form_values(self, row):
+        start, end = time.gmtime(row["start_ts"]), time.gmtime(row["end_ts"])
+        repeat = {86400: "daily", 604800: "weekly"}.get(row.get("repeat_interval") or 0, "none")
+        return {
+            "title": row["title"] or "",
+            "date": time.strftime("%Y-%m-%d", start),
+            "start": time.strftime("%H:%M", start),
+            "end": time.strftime("%H:%M", end),
+            "location": row.get("location") or "",
+            "description": row.get("description") or "",
+            "repeat": repeat,
+        }
+
+    def parse(self, values):
+        title = values["title"].strip()
+        if not title:
+            return "The title is required."
+        try:
+            day = time.strptime(values["date"].strip(), "%Y-%m-%d")
+            start = time.strptime(values["start"].strip(), "%H:%M")
+            end = time.strptime(values["end"].strip(), "%H:%M")
+        except ValueError:
+            return "Dates are YYYY-MM-DD and times HH:MM."
+        base = calendar.timegm(day)
+        start_ts = base + start.tm_hour * 3600 + start.tm_min * 60
+        end_ts = base + end.tm_hour * 3600 + end.tm_min * 60
+        if end_ts < start_ts:
+            return "The event ends before it starts."
+        repeat = values["repeat"].strip().lower()
+        if repeat not in REPEATS:
+            return "Repeat: none, daily or weekly."
+        interval = REPEATS[repeat]
+        weekday = time.gmtime(start_ts).tm_wday + 1  # Monday = 1
+        return {
+            "title": title,
+            "start_ts": start_ts,
+            "end_ts": end_ts,
+            "location": values["location"].strip(),
+            "description": values["description"].strip(),
+            "repeat_interval": interval,
+            "repeat_rule": (1 << (weekday - 1)) if interval == 604800 else 0,
+        }
+
+    def defaults(self):
+        return event_defaults()
+
+
+def event_defaults() -> dict:
+    """Simple Calendar's values for the columns the tasks do not set."""
+    return {
+        "location": "",
+        "description": "",
+        "reminder_1_minutes": -1,
+        "reminder_2_minutes": -1,
+        "reminder_3_minutes": -1,
+        "reminder_1_type": 0,
+        "reminder_2_type": 0,
+        "reminder_3_type": 0,
+        "repeat_interval": 0,
+        "repeat_rule": 0,
+        "repeat_limit": 0,
+        "repetition_exceptions": "[]",
+        "attendees": "",
+        "import_id": "",
+        "time_zone": "UTC",
+        "flags": 0,
+        "event_type": 1,
+        "parent_id": 0,
+        "last_updated": 0,
+        "source": "imported-ics",
+        "availability": 0,
+        "color": 0,
+        "type": 0,
+    }
