@@ -164,19 +164,6 @@ class _ContactTask(TaskEval):
         _put_contact(dev, self.params["name"], self.params["number"] if self.existing else None)
 
 
-class ContactsAddContact(_ContactTask):
-    template = "Create a new contact for {name}. Their number is {number}."
-    complexity = 1.2
-    existing = False
-
-    def is_successful(self, dev, answer=None):
-        rows = _phones(dev, self.params["name"])
-        return 1.0 if any(_digits(r["data1"]) == _digits(self.params["number"]) for r in rows) else 0.0
-
-    def oracle_checks(self):
-        return [{"query": "contact_phone", "args": [self.params["name"]], "equals": self.params["number"]}]
-
-
 class ContactsDeleteContact(_ContactTask):
     template = "Delete the contact {name}."
     complexity = 1.2
@@ -450,7 +437,6 @@ TASK_CLASSES: dict[str, type[TaskEval]] = {
     for cls in (
         SystemAirplaneModeOn,
         SystemDarkThemeOn,
-        ContactsAddContact,
         ContactsDeleteContact,
         ContactsEditNumber,
         ContactsStarContact,

@@ -6,11 +6,94 @@ from __future__ import annotations
 
 from ..tasks import TASK_CLASSES as OWN
 from ..tasks import TaskEval
-from . import calendar, markor, media, records, sms, system
+from . import calendar, contacts, markor, media, records, sms, system
 from .common import OfficialTask
 
 OFFICIAL: dict[str, type[OfficialTask]] = {
-    cls.__name__: cls for module in (markor, records, calendar, system, sms, media) for cls in module.TASKS
+    cls.__name__: cls for module in (markor, records, calendar, system, sms, contacts, media) for cls in module.TASKS
 }
 #: every evaluator class the env knows: this package's own tasks, then the official ones (which win on a name)
 ALL: dict[str, type[TaskEval]] = {**OWN, **OFFICIAL}
+
+_IR = "information retrieval over {app}: needs the {app} app (its database) in the sim; not built yet"
+_NO_PASTE = "needs a clipboard that the agent pastes from (long-press Paste); the sim has no clipboard UI yet"
+#: the official tasks not ported, with the reason
+NOT_PORTED: dict[str, str] = {
+    "BrowserDraw": "a browser with a canvas page (Chrome + AndroidWorld's local HTML); no browser in the sim",
+    "BrowserMaze": "a browser running AndroidWorld's maze page; no browser in the sim",
+    "BrowserMultiply": "a browser running AndroidWorld's multiply page; no browser in the sim",
+    "ClockStopWatchPausedVerify": "checked on the Clock app's UI tree (stopwatch texts); the sim Clock has alarms only",
+    "ClockStopWatchRunning": "checked on the Clock app's UI tree (stopwatch texts); the sim Clock has alarms only",
+    "ClockTimerEntry": "checked on the Clock app's UI tree (timer texts); the sim Clock has alarms only",
+    "ContactsNewContactDraft": "checked on the new-contact form's UI tree (first/last name, phone label hints)",
+    "ExpenseAddMultipleFromGallery": "the expenses are in an image shown by Simple Gallery; no gallery in the sim",
+    "MarkorCreateNoteFromClipboard": _NO_PASTE,
+    "MarkorTranscribeReceipt": "the receipt is an image shown by Simple Gallery; no gallery in the sim",
+    "MarkorTranscribeVideo": "the text is in a video played by VLC; no video player in the sim",
+    "OsmAndFavorite": "needs OsmAnd's map UI and its favourites file",
+    "OsmAndMarker": "needs OsmAnd's map UI and its markers",
+    "OsmAndTrack": "needs OsmAnd's map UI and its tracks",
+    "RecipeAddMultipleRecipesFromImage": "the recipes are in an image shown by Simple Gallery; no gallery in the sim",
+    "RetroCreatePlaylist": "needs Retro Music (its playlist database) in the sim",
+    "RetroPlayingQueue": "needs Retro Music (its playing queue) in the sim",
+    "RetroPlaylistDuration": "needs Retro Music (its playlist database) in the sim",
+    "RetroSavePlaylist": "needs Retro Music (its playlist database) in the sim",
+    "SaveCopyOfReceiptTaskEval": "needs Simple Gallery Pro (image copy); no gallery in the sim",
+    "SimpleDrawProCreateDrawing": "needs Simple Draw Pro (a drawing canvas) in the sim",
+    "SimpleSmsSendClipboardContent": _NO_PASTE,
+    "SystemCopyToClipboard": "checked on the clipboard (AndroidWorld reads it through the Clipper app); not in the sim",
+    "VlcCreatePlaylist": "needs VLC (its media database) in the sim",
+    "VlcCreateTwoPlaylists": "needs VLC (its media database) in the sim",
+    **{
+        name: _IR.format(app=app)
+        for app, names in (
+            (
+                "Simple Calendar Pro (answers)",
+                (
+                    "SimpleCalendarAnyEventsOnDate",
+                    "SimpleCalendarEventOnDateAtTime",
+                    "SimpleCalendarEventsInNextWeek",
+                    "SimpleCalendarEventsInTimeRange",
+                    "SimpleCalendarEventsOnDate",
+                    "SimpleCalendarFirstEventAfterStartTime",
+                    "SimpleCalendarLocationOfEvent",
+                    "SimpleCalendarNextEvent",
+                    "SimpleCalendarNextMeetingWithPerson",
+                ),
+            ),
+            (
+                "Tasks",
+                (
+                    "TasksCompletedTasksForDate",
+                    "TasksDueNextWeek",
+                    "TasksDueOnDate",
+                    "TasksHighPriorityTasks",
+                    "TasksHighPriorityTasksDueOnDate",
+                    "TasksIncompleteTasksOnDate",
+                ),
+            ),
+            (
+                "OpenTracks",
+                (
+                    "SportsTrackerActivitiesCountForWeek",
+                    "SportsTrackerActivitiesOnDate",
+                    "SportsTrackerActivityDuration",
+                    "SportsTrackerLongestDistanceActivity",
+                    "SportsTrackerTotalDistanceForCategoryOverInterval",
+                    "SportsTrackerTotalDurationForCategoryThisWeek",
+                ),
+            ),
+            (
+                "Joplin (folders and to-dos)",
+                ("NotesIsTodo", "NotesMeetingAttendeeCount", "NotesRecipeIngredientCount", "NotesTodoItemCount"),
+            ),
+        )
+        for name in names
+    },
+}
+
+
+def listing() -> list[tuple[str, str, bool]]:
+    """``(official name, app, runs on the sim)`` for all 116 official tasks, ported first."""
+    rows = [(name, cls.app, cls.on_sim) for name, cls in sorted(OFFICIAL.items())]
+    return rows + [(name, "-", False) for name in sorted(NOT_PORTED)]
