@@ -75,6 +75,11 @@ def cmd_tasks(args: argparse.Namespace) -> int:
     try:
         u = env.unwrapped
         ids = u.task_ids(args.split)
+        table = getattr(u, "task_table", None)
+        if table is not None and not args.json:  # an env that describes its tasks in columns
+            for line in table(ids):
+                print(line)
+            ids = []
         for task_id in ids:
             if args.json:
                 print(json.dumps(u.tasks.get(task_id).to_dict(), default=str))

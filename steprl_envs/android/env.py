@@ -294,6 +294,23 @@ class AndroidWorldEnv(StepEnv):
             info["device_error"] = self._dead
         return info
 
+    def task_table(self, ids: list[str]) -> list[str]:
+        """Lines for ``steprl tasks``: each task's id, AndroidWorld's name for it, its app and whether it runs on
+        the sim, then AndroidWorld's tasks that are not here, with the reason."""
+        from .aw import ALL, NOT_PORTED, OFFICIAL
+
+        lines = [f"{'task':<44} {'official name':<44} {'app':<14} sim"]
+        for task_id in ids:
+            task = self.tasks.get(task_id)
+            cls_name = task.evaluator.get("class") if isinstance(task.evaluator, dict) else None
+            cls = ALL.get(cls_name)
+            official = cls_name if cls_name in OFFICIAL else "-"
+            app = getattr(cls, "app", "") or task.domain or "-"
+            lines.append(f"{task_id:<44} {official:<44} {app:<14} {'yes' if cls is not None else 'no'}")
+        lines.append(f"not ported ({len(NOT_PORTED)} of {len(OFFICIAL) + len(NOT_PORTED)} official tasks):")
+        lines += [f"  {name:<42} {why}" for name, why in sorted(NOT_PORTED.items())]
+        return lines
+
     # -- oracle (sim only) -------------------------------------------------------------------------------------
     def oracle(self) -> str:
         """Next action of a scripted solution. Needs the sim provider (it plans on the simulated phone)."""
