@@ -1,7 +1,7 @@
 """``AndroidWorld-v0``: AndroidWorld's tasks, action space and success rule over ADB, as a Gymnasium env.
 
 Constructor kwargs: ``provider`` (``sim`` default, ``adb``, ``avd``; see :mod:`.providers`), ``serial``,
-``adb_host``, ``adb_port``, ``avd`` / ``sdk_root`` (avd), ``action_space`` (``android``: AndroidWorld's
+``adb_host``, ``adb_port``, ``avd`` / ``sdk_root`` / ``apks`` (avd), ``action_space`` (``android``: AndroidWorld's
 JSONAction, default; ``pyautogui``: calls mapped to taps, swipes and ``input``), ``observation`` (``screenshot``,
 ``ui`` or ``both``), ``max_steps`` (default ``int(10 * complexity)`` of the task, as AndroidWorld), ``task_id``,
 ``split``, ``tasks_root``, ``screen_size`` (declared screenshot size; the sim's is 540x1200, a Pixel 6 is
@@ -67,6 +67,7 @@ class AndroidWorldEnv(StepEnv):
         ui_elements: str = "leaves",
         avd: str | None = None,
         sdk_root: str | None = None,
+        apks: str | None = None,
         screencap: str = "auto",
         invalid_action_penalty: float = 0.0,
         render_mode: str | None = None,
@@ -94,7 +95,7 @@ class AndroidWorldEnv(StepEnv):
         elif provider == "adb":
             self.provider_kwargs.update(serial=serial, adb_host=adb_host, adb_port=adb_port)
         else:
-            self.provider_kwargs.update(avd=avd, sdk_root=sdk_root, adb_port=adb_port)
+            self.provider_kwargs.update(avd=avd, sdk_root=sdk_root, adb_port=adb_port, apks=apks)
         self.action_delay = action_delay
         self.ui_mode = ui_elements
         self.observation = observation

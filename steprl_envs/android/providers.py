@@ -2,8 +2,9 @@
 
 * ``adb``: an existing device or emulator, by ``serial`` (``emulator-5554``, a USB serial) or ``host:port``
   (``adb connect``), on the adb server at ``adb_host:adb_port``;
-* ``avd``: start an Android emulator from a local SDK (``emulator -avd NAME -no-window -no-snapshot -port P``),
-  wait for ``sys.boot_completed``, stop it on close;
+* ``avd``: start an Android emulator from a local SDK as AndroidWorld does (``emulator -avd NAME -no-window
+  -no-snapshot -grpc 8554 -port P``), wait for ``sys.boot_completed``, install the APKs of
+  ``$STEPRL_ANDROID_APKS``, freeze the date at 2023-10-15 15:34 UTC, save a snapshot; each reset loads it;
 * ``sim``: the simulated phone (MockGUI's phone) behind a real ADB transport on 127.0.0.1; a private adb server
   (its own port) is started unless ``adb_port`` names one, and ``adb connect`` attaches the device.
 
@@ -99,9 +100,16 @@ class AvdProvider(AdbProvider):
         boot_timeout: float = 300.0,
         emulator_args: tuple[str, ...] = (),
         screencap: str = "auto",
+        grpc_port: int = 8554,
+        snapshot: str | None = "steprl_androidworld",
+        apks: str | None = None,
+        freeze_date: bool = True,
     ):
         super().__init__(f"emulator-{console_port}", "127.0.0.1", adb_port, screencap)
         self.avd, self.console_port, self.boot_timeout = avd, console_port, boot_timeout
+        self.grpc_port, self.snapshot, self.freeze_date = grpc_port, snapshot, freeze_date
+        self.apks = Path(apks) if apks else None
+        self.saved = False
         self.sdk_root = sdk_root or os.environ.get("ANDROID_SDK_ROOT") or os.environ.get("ANDROID_HOME")
         self.emulator_args = tuple(emulator_args)
         self.proc: subprocess.Popen | None = None
@@ -128,6 +136,8 @@ class AvdProvider(AdbProvider):
             "-no-boot-anim",
             "-port",
             str(self.console_port),
+            "-grpc",
+            str(self.grpc_port),
             *self.emulator_args,
         ]
         env = dict(os.environ, ANDROID_ADB_SERVER_PORT=str(self.adb_port))
@@ -146,7 +156,30 @@ class AvdProvider(AdbProvider):
                 raise DeviceGone(f"emulator {self.avd} did not come up within {self.boot_timeout:.0f} s")
             time.sleep(1.0)
         self.device.wait_boot(max(1.0, deadline - time.monotonic()))
+        self._set_up(self.device)
         return self.device
+
+    def _set_up(self, dev: AndroidDevice) -> None:
+        """AndroidWorld's device setup once after boot: the apps, the frozen date, then the reset snapshot."""
+        from .emulator import EmulatorConsole, freeze_date, install_apks
+
+        install_apks(dev, self.apks)
+        if self.freeze_date:
+            freeze_date(dev)
+        if self.snapshot:
+            EmulatorConsole(self.console_port).snapshot_save(self.snapshot)
+            self.saved = True
+
+    def prepare(self, device: AndroidDevice, seed: int) -> None:
+        """Back to the state saved after setup (``avd snapshot load``), the date frozen again."""
+        if not self.saved:
+            return super().prepare(device, seed)
+        from .emulator import EmulatorConsole, freeze_date
+
+        EmulatorConsole(self.console_port).snapshot_load(self.snapshot)
+        device.wait_boot(self.boot_timeout)
+        if self.freeze_date:
+            freeze_date(device)
 
     def close(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
