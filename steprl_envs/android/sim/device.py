@@ -23,10 +23,23 @@ import time
 from pathlib import Path
 
 from .adbd import AdbdServer, SyncFS, shell_service, sync_service
-from .files import FILE_TOOLS, file_command
+from .files import FILE_TOOLS
 from .phone import SimPhone
 
-TOOLS = ("input", "screencap", "uiautomator", "am", "monkey", "pm", "settings", "content", "wm", "dumpsys", "getprop")
+TOOLS = (
+    "input",
+    "screencap",
+    "uiautomator",
+    "am",
+    "monkey",
+    "pm",
+    "settings",
+    "content",
+    "wm",
+    "dumpsys",
+    "getprop",
+    *FILE_TOOLS,
+)
 STUB = r"""#!/bin/bash
 # steprl simulated phone: forwards this Android tool's argv to the phone model
 exec 3<>"/dev/tcp/127.0.0.1/${STEPRL_SIM_PORT}" || { echo "${0##*/}: device service unavailable" >&2; exit 255; }
@@ -255,9 +268,6 @@ class SimDevice:
     def _fast(self, command: str) -> tuple[int, bytes, bytes] | None:
         """Android tools called as one simple command run in-process (same argv as the shell would pass)."""
         argv = simple_argv(command)
-        if argv and argv[0] in FILE_TOOLS:
-            with self.phone.lock:
-                return file_command(self.fs, argv)
         if not argv or argv[0] not in TOOLS:
             return None
         rc, out, err = self.phone.run(argv[0], argv[1:])

@@ -1,10 +1,12 @@
 """``rm``, ``mkdir`` and ``touch`` on the simulated phone's storage: the file commands AndroidWorld's setup issues
-(clear a folder, create one, date a file). Called as one simple command they act inside the device's directory
-(never on the host's paths) with toybox's options and messages."""
+(clear a folder, create one, date a file). They are device tools like ``input`` (stubs on the device shell's
+PATH), so they act inside the device's directory, never on the host's paths, with toybox's options and messages;
+globs the shell left unexpanded (``/sdcard/Markor/*``) are expanded on the device's files."""
 
 from __future__ import annotations
 
 import calendar
+import glob
 import os
 import shutil
 import time
@@ -52,13 +54,29 @@ def _when(value: str) -> float:
     raise ValueError(f"touch: bad date '{value}'")
 
 
+def _expand(fs, paths: list[str]) -> list[str]:
+    """Device paths with ``* ? [`` matched against the device's files (kept as they are when nothing matches)."""
+    out = []
+    for p in paths:
+        if not any(ch in p for ch in "*?["):
+            out.append(p)
+            continue
+        norm = fs._norm(p)
+        host_pattern = str(fs.host(norm))
+        prefix = str(fs.host(norm.split("*")[0].split("?")[0].split("[")[0].rsplit("/", 1)[0] or "/"))
+        device_prefix = norm.split("*")[0].split("?")[0].split("[")[0].rsplit("/", 1)[0] or "/"
+        hits = sorted(glob.glob(host_pattern))
+        out += [device_prefix.rstrip("/") + "/" + os.path.relpath(h, prefix) for h in hits] or [p]
+    return out
+
+
 def file_command(fs, argv: list[str]) -> tuple[int, bytes, bytes]:
     """Run ``argv`` (rm / mkdir / touch) on ``fs`` (a :class:`~.device.DeviceFS`); (exit code, stdout, stderr)."""
     errors: list[str] = []
     try:
         if argv[0] == "rm":
             flags, _, paths = _split(argv, "rfRv")
-            for p in paths:
+            for p in _expand(fs, paths):
                 target = fs.host(p)
                 if fs._norm(p) == "/" or target == fs.root:
                     errors.append(f"rm: {p}: Device or resource busy")

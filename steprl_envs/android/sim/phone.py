@@ -32,6 +32,7 @@ from ...mock_gui.compositor import Compositor
 from ...mock_gui.data import Alarm, Contact, Note
 from ...mock_gui.scene import Scene
 from ...mock_gui.world import World
+from .files import FILE_TOOLS, file_command
 from .markor import MARKOR_DIR, FilesApp, MarkorApp
 from .markor import PACKAGE as MARKOR_PACKAGE
 from .records import CalendarApp, ExpenseApp, RecipeApp, RecordApp
@@ -174,6 +175,7 @@ class SimPhone:
         self.width, self.height = width, height
         #: host directory that is the device's file system root (Markor's notes live there)
         self.storage = storage
+        self.files = None  # the device's file system (set by SimDevice) for rm / mkdir / touch
         self.lock = threading.RLock()
         self.scene = Scene()
         self.compositor = Compositor(width, height)
@@ -210,6 +212,13 @@ class SimPhone:
         settings = SimSettingsApp.__new__(SimSettingsApp)  # same seeded values, with the brightness slider
         settings.__dict__.update(self.world.apps["settings"].__dict__)
         self.world.apps["settings"] = settings
+
+    def storage_changed(self) -> None:
+        """Files changed behind the apps (adb push, rm, mkdir): the file browsers list them again."""
+        for app in self.world.apps.values():
+            if isinstance(app, MarkorApp):
+                app.touch()
+        self.refresh()
 
     def record_app(self, path: str) -> RecordApp | None:
         return next(
@@ -332,6 +341,7 @@ class SimPhone:
                 self._restart(app.name)
                 return True
             if path not in (ALARMS_DB, NOTES_DB):
+                self.storage_changed()
                 return False
             with tempfile.TemporaryDirectory() as tmp:
                 file = Path(tmp) / "db"
@@ -370,6 +380,13 @@ class SimPhone:
 
     # -- commands ----------------------------------------------------------------------------------------------
     def run(self, name: str, args: list[str]) -> tuple[int, bytes, str]:
+        if name in FILE_TOOLS:
+            if self.files is None:
+                return 1, b"", f"{name}: Read-only file system\n"
+            with self.lock:
+                rc, out, err = file_command(self.files, [name, *args])
+                self.storage_changed()
+            return rc, out, err.decode("utf-8", "replace")
         handler = getattr(self, f"cmd_{name}", None)
         if handler is None:
             return 127, b"", f"/system/bin/sh: {name}: inaccessible or not found\n"
