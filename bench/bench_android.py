@@ -74,6 +74,38 @@ def run(quick: bool) -> dict[str, Figure]:
         figures["step_p95_ms"] = Figure.single(percentile(ms, 95), "ms")
         figures["reset_s"] = Figure.of(resets, "s", "reseed phone + task init over ADB + first observation")
 
+        # AndroidWorld's official families: reset (task setup over ADB: files, app databases) and steps
+        official = [
+            "MarkorCreateNote",
+            "ExpenseDeleteMultiple2",
+            "RecipeAddSingleRecipe",
+            "SimpleCalendarDeleteEvents",
+            "FilesMoveFile",
+            "SimpleSmsReply",
+            "SystemBrightnessMax",
+        ]
+        o_steps, o_resets = [], []
+        for j in range(max(n_resets, len(official) * (1 if quick else 3))):
+            t = time.perf_counter()
+            env.reset(seed=j, options={"task_id": official[j % len(official)]})
+            o_resets.append(time.perf_counter() - t)
+            while True:
+                action = env.oracle()
+                if json.loads(action)["action_type"] == "status":
+                    break
+                t = time.perf_counter()
+                _, _, term, trunc, _ = env.step(action)
+                o_steps.append(time.perf_counter() - t)
+                if term or trunc:
+                    break
+        o_ms = _ms(o_steps)
+        figures["official_step_ms"] = Figure.of(o_ms, "ms", "official tasks' oracle actions + screenshot + UI tree")
+        figures["official_step_p50_ms"] = Figure.single(percentile(o_ms, 50), "ms")
+        figures["official_step_p95_ms"] = Figure.single(percentile(o_ms, 95), "ms")
+        figures["official_reset_s"] = Figure.of(
+            o_resets, "s", "official tasks: reseed + setup over ADB (files, app databases) + first observation"
+        )
+
         for name, fn in (
             ("screenshot_ms", dev.screenshot),
             ("ui_tree_ms", dev.ui_elements),

@@ -168,8 +168,8 @@ class SimpleCalendarDeleteEvents(_Calendar):
             "noise": noise,
         }
 
-    def add_targets(self, dev):
-        self.insert(dev, self.params["rows"])
+    def target_rows(self):
+        return self.params["rows"]
 
     def targets(self) -> list[int]:
         return [r["id"] for r in self.before[len(self.before) - len(self.params["rows"]) :]]

@@ -126,22 +126,27 @@ class _Table(OfficialTask):
         app = self.sim_app
         return dev.sqlite_query(app.db_path, f"SELECT * FROM {app.table} ORDER BY {app.key}")
 
-    def insert(self, dev, rows: list[dict]) -> None:
+    def inserts(self, rows: list[dict]) -> list[tuple[str, tuple]]:
         app, cols = self.sim_app, self.columns()
         sql = f"INSERT INTO {app.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-        dev.sqlite_modify(app.db_path, [(sql, tuple(r.get(c) for c in cols)) for r in rows])
+        return [(sql, tuple(r.get(c) for c in cols)) for r in rows]
 
     def setup(self, dev):
+        """One pull-change-push: empty the table, the noise rows, then the task's rows (so they are last)."""
         app = self.sim_app
-        dev.sqlite_modify(app.db_path, [(f"DELETE FROM {app.table}", ())])
-        if self.params.get("noise"):
-            self.insert(dev, self.params["noise"])
-        self.add_targets(dev)
+        statements = [(f"DELETE FROM {app.table}", ())]
+        statements += self.inserts(self.params.get("noise") or []) + self.inserts(self.target_rows())
+        dev.sqlite_modify(app.db_path, statements)
+        self.add_files(dev)
         self.before = self.list_rows(dev)
         dev.app_stop(app.package[0])
 
-    def add_targets(self, dev) -> None:
-        """Rows the task is about (deletion tasks) or files to read (tasks that copy from Markor)."""
+    def target_rows(self) -> list[dict]:
+        """Rows the task is about, inserted after the noise (deletion tasks)."""
+        return []
+
+    def add_files(self, dev) -> None:
+        """Files to read (tasks that copy rows from a Markor note)."""
 
     def tear_down(self, dev):
         app = self.sim_app
@@ -155,8 +160,8 @@ class _Delete(_Table):
         rows = unique(rng, cls.gen, cls.n_rows + cls.n_rows_noise)
         return {"rows": rows[cls.n_rows_noise :], "noise": rows[: cls.n_rows_noise]}
 
-    def add_targets(self, dev):
-        self.insert(dev, self.params["rows"])
+    def target_rows(self):
+        return self.params["rows"]
 
     def targets(self) -> list[int]:
         key = self.sim_app.key
@@ -320,7 +325,7 @@ class ExpenseAddMultipleFromMarkor(_ExpenseAdd):
     def goal(self):
         return self.template
 
-    def add_targets(self, dev):
+    def add_files(self, dev):
         """The file marks the targets' notes ``. Reimbursable.``; the check expects the rows as generated."""
         rows = [{**r, "note": r["note"] + ". Reimbursable."} for r in self.params["rows"]] + self.params["noise"]
         random.shuffle(rows)
@@ -462,7 +467,7 @@ class RecipeAddMultipleRecipesFromMarkor(_RecipeAdd):
     def file_rows(self) -> list[dict]:
         return self.params["rows"]
 
-    def add_targets(self, dev):
+    def add_files(self, dev):
         clear_dir(dev, MARKOR_DIR)
         text = as_text(self.file_rows(), RECIPE_FIELDS, self.params["text_format"], "title", "Recipe")
         create_file(dev, MARKOR_DIR, "recipes.txt", text)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import io
+import os
 import re
 import shutil
 import sqlite3
@@ -200,11 +201,12 @@ class SimPhone:
         roots: dict[type, Path | None] = {MarkorApp: None, FilesApp: None}
         if self.storage is not None:
             sdcard = self.storage / SDCARD.lstrip("/")
-            shutil.rmtree(sdcard, ignore_errors=True)
-            for sub in SDCARD_DIRS:
-                (sdcard / sub).mkdir(parents=True, exist_ok=True)
             roots = {MarkorApp: self.storage / MARKOR_DIR.lstrip("/"), FilesApp: sdcard}
-            roots[MarkorApp].mkdir(parents=True, exist_ok=True)
+            if not _fresh(sdcard):
+                shutil.rmtree(sdcard, ignore_errors=True)
+                for sub in SDCARD_DIRS:
+                    (sdcard / sub).mkdir(parents=True, exist_ok=True)
+                roots[MarkorApp].mkdir(parents=True, exist_ok=True)
         for name, cls in EXTRA_APPS.items():
             self.world.apps[name] = cls(self.world, roots[cls]) if cls in roots else cls(self.world)
             if hasattr(cls, "storage"):
@@ -834,6 +836,24 @@ class SimPhone:
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
+def _fresh(sdcard: Path) -> bool:
+    """Shared storage is as a reset leaves it: the standard folders, empty, and an empty Markor folder."""
+    try:
+        with os.scandir(sdcard) as it:
+            names = {e.name for e in it}
+        if names != set(SDCARD_DIRS):
+            return False
+        for sub in SDCARD_DIRS:
+            with os.scandir(sdcard / sub) as it:
+                inside = [e.name for e in it]
+            if inside != (["Markor"] if sub == "Documents" else []):
+                return False
+        with os.scandir(sdcard / "Documents" / "Markor") as it:
+            return next(it, None) is None
+    except OSError:
+        return False
+
+
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
