@@ -219,3 +219,36 @@ def test_own_tasks_keep_working_next_to_the_official_ones():
     reg = _registry()
     own = [t for t in reg if "official" not in (t.config or {})]
     assert own and all(t.evaluator["class"] in ALL for t in own)
+
+
+def test_answers_are_scored_as_androidworld_scores_them():
+    from steprl_envs.android.aw.calendar_ir import check_answer, parse_time
+
+    assert check_answer("yoga class, Book Club", ["Book Club", "Yoga Class"])  # any order, fuzzy, case-free
+    assert not check_answer("Yoga Class", ["Book Club", "Yoga Class"])  # one answer per expected title
+    assert not check_answer("Yoga", ["Yoga Class"]) and not check_answer(None, ["x"])
+    assert [parse_time(t) for t in ("12pm", "12am", "9:45am", "21:45", "4pm")] == [
+        (12, 0),
+        (0, 0),
+        (9, 45),
+        (21, 45),
+        (16, 0),
+    ]
+
+
+def test_information_retrieval_needs_the_answer(sim_env):
+    env = sim_env(task_id="SimpleCalendarLocationOfEvent", observation="ui")
+    env.reset(seed=4)
+    rows = env.device.sqlite_query(
+        "/data/data/com.simplemobiletools.calendar.pro/databases/events.db",
+        "SELECT location FROM events WHERE title = ?",
+        (env.task_eval.params["title"],),
+    )
+    assert [r["location"] for r in rows] == [env.task_eval.params["location"]]
+    env.step(json.dumps({"action_type": "answer", "text": "Somewhere else"}))
+    _, reward, *_ = env.step(DONE)
+    assert reward == 0.0
+    env.reset(seed=4)
+    env.step(json.dumps({"action_type": "answer", "text": env.task_eval.params["location"]}))
+    _, reward, *_ = env.step(DONE)
+    assert reward == 1.0

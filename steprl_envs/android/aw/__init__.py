@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from ..tasks import TASK_CLASSES as OWN
 from ..tasks import TaskEval
-from . import calendar, contacts, markor, media, records, sms, system
+from . import calendar, calendar_ir, contacts, markor, media, records, sms, system
 from .common import OfficialTask
 
 OFFICIAL: dict[str, type[OfficialTask]] = {
-    cls.__name__: cls for module in (markor, records, calendar, system, sms, contacts, media) for cls in module.TASKS
+    cls.__name__: cls
+    for module in (markor, records, calendar, calendar_ir, system, sms, contacts, media)
+    for cls in module.TASKS
 }
 #: every evaluator class the env knows: this package's own tasks, then the official ones (which win on a name)
 ALL: dict[str, type[TaskEval]] = {**OWN, **OFFICIAL}
@@ -50,14 +52,9 @@ NOT_PORTED: dict[str, str] = {
             (
                 "Simple Calendar Pro (answers)",
                 (
-                    "SimpleCalendarAnyEventsOnDate",
-                    "SimpleCalendarEventOnDateAtTime",
                     "SimpleCalendarEventsInNextWeek",
                     "SimpleCalendarEventsInTimeRange",
-                    "SimpleCalendarEventsOnDate",
                     "SimpleCalendarFirstEventAfterStartTime",
-                    "SimpleCalendarLocationOfEvent",
-                    "SimpleCalendarNextEvent",
                     "SimpleCalendarNextMeetingWithPerson",
                 ),
             ),

@@ -336,7 +336,7 @@ class CalendarApp(RecordApp):
     db_path = "/data/data/com.simplemobiletools.calendar.pro/databases/events.db"
     table, key = "events", "id"
     selectable = True
-    header = "Today: Sunday, 2023-10-15"  # the device's frozen date
+    header = "Today: Sunday, 2023-10-15 15:34"  # the device's frozen date and time
     columns = (
         "id",
         "start_ts",
