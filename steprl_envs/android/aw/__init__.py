@@ -50,15 +50,6 @@ NOT_PORTED: dict[str, str] = {
         name: _IR.format(app=app)
         for app, names in (
             (
-                "Simple Calendar Pro (answers)",
-                (
-                    "SimpleCalendarEventsInNextWeek",
-                    "SimpleCalendarEventsInTimeRange",
-                    "SimpleCalendarFirstEventAfterStartTime",
-                    "SimpleCalendarNextMeetingWithPerson",
-                ),
-            ),
-            (
                 "Tasks",
                 (
                     "TasksCompletedTasksForDate",

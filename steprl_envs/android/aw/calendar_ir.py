@@ -213,7 +213,101 @@ class SimpleCalendarLocationOfEvent(_CalendarAnswer):
         return [params["location"]]
 
 
+class SimpleCalendarFirstEventAfterStartTime(SimpleCalendarEventOnDateAtTime):
+    template = (
+        "What is my first event after {time} {date} in Simple Calendar Pro? Answer with the titles only. If there "
+        "are multiples titles, format your answer in a comma separated list."
+    )
+
+    @classmethod
+    def excluded(cls, params, ev):
+        start = _start(ev)
+        return start.date().isoformat() == params["iso_date"] and (start.hour, start.minute) >= parse_time(
+            params["time"]
+        )
+
+
+class SimpleCalendarEventsInTimeRange(_CalendarAnswer):
+    template = (
+        "Do I have any events between {start_time} and 8pm {date} in Simple Calendar Pro? Answer with the titles "
+        "only. If there are multiples titles, format your answer in a comma separated list."
+    )
+
+    @classmethod
+    def relevant(cls, rng):
+        day, start = _day(rng), rng.choice([t for t in TIMES if parse_time(t) < (20, 0)])
+        ev = at(day, parse_time(start), rng.choice(list(DURATIONS.values())), rng.choice(TITLES))
+        return {"date": reworded(day, rng), "iso_date": day.isoformat(), "start_time": start}, [ev]
+
+    @classmethod
+    def excluded(cls, params, ev):
+        start = _start(ev)
+        hm = (start.hour, start.minute)
+        return start.date().isoformat() == params["iso_date"] and parse_time(params["start_time"]) <= hm <= (20, 0)
+
+
+class SimpleCalendarEventsInNextWeek(_CalendarAnswer):
+    """Two events between Monday 16 and Sunday 22 October (the week after the device's Sunday)."""
+
+    template = (
+        "What events do I have in the next week in Simple Calendar Pro? Assume the week starts from Monday. Answer "
+        "with the titles only. If there are multiples titles, format your answer in a comma separated list."
+    )
+
+    @classmethod
+    def relevant(cls, rng):
+        days = rng.sample(range(16, 23), 2)
+        titles = rng.sample(TITLES, 2)
+        rows = [
+            at(datetime.date(2023, 10, d), parse_time(t), 60, title)
+            for d, t, title in zip(days, rng.sample(TIMES, 2), titles, strict=True)
+        ]
+        return {}, rows
+
+    @classmethod
+    def excluded(cls, params, ev):
+        return 15 <= _start(ev).day <= 22
+
+
+class SimpleCalendarNextMeetingWithPerson(_CalendarAnswer):
+    """Answered as ``<month name> <day> <year> <HH>:<MM>`` and compared as a date and a time."""
+
+    template = (
+        "When is my next meeting with {person} in Simple Calendar Pro? Express your answer in the format <month "
+        "name> <day> <year> <hour in 24-hour format>:<minutes>."
+    )
+    PEOPLE: ClassVar[tuple[str, ...]] = ("Maya", "Omar", "Lena", "Tariq", "Sofia", "Noah")
+
+    @classmethod
+    def relevant(cls, rng):
+        person, day, time = rng.choice(cls.PEOPLE), _day(rng, 16, 31), rng.choice(TIMES)
+        ev = at(day, parse_time(time), 60, f"Drinks with {person}")
+        return {"person": person}, [ev]
+
+    @classmethod
+    def excluded(cls, params, ev):
+        return params["person"] in ev["title"]
+
+    @classmethod
+    def expected_of(cls, params, rows):
+        return [_start(rows[0]).strftime("%B %d %Y %H:%M")]
+
+    def is_successful(self, dev, answer=None):
+        if not answer:
+            return 0.0
+        try:
+            got = datetime.datetime.strptime(answer.strip(), "%B %d %Y %H:%M")
+        except ValueError:
+            return 0.0
+        want = datetime.datetime.strptime(self.params["expected"][0], "%B %d %Y %H:%M")
+        return 1.0 if got == want else 0.0
+
+
 TASKS = (
+    SimpleCalendarFirstEventAfterStartTime,
+    SimpleCalendarEventsInTimeRange,
+    SimpleCalendarEventsInNextWeek,
+    SimpleCalendarNextMeetingWithPerson,
     SimpleCalendarEventsOnDate,
     SimpleCalendarAnyEventsOnDate,
     SimpleCalendarEventOnDateAtTime,
