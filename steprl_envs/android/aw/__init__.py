@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from ..tasks import TASK_CLASSES as OWN
 from ..tasks import TaskEval
-from . import calendar, calendar_ir, contacts, markor, media, records, sms, system
+from . import calendar, calendar_ir, contacts, markor, media, records, sms, system, tasks_ir
 from .common import OfficialTask
 
 OFFICIAL: dict[str, type[OfficialTask]] = {
     cls.__name__: cls
-    for module in (markor, records, calendar, calendar_ir, system, sms, contacts, media)
+    for module in (markor, records, calendar, calendar_ir, tasks_ir, system, sms, contacts, media)
     for cls in module.TASKS
 }
 #: every evaluator class the env knows: this package's own tasks, then the official ones (which win on a name)
@@ -49,17 +49,6 @@ NOT_PORTED: dict[str, str] = {
     **{
         name: _IR.format(app=app)
         for app, names in (
-            (
-                "Tasks",
-                (
-                    "TasksCompletedTasksForDate",
-                    "TasksDueNextWeek",
-                    "TasksDueOnDate",
-                    "TasksHighPriorityTasks",
-                    "TasksHighPriorityTasksDueOnDate",
-                    "TasksIncompleteTasksOnDate",
-                ),
-            ),
             (
                 "OpenTracks",
                 (

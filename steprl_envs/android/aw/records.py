@@ -128,7 +128,8 @@ class _Table(OfficialTask):
 
     def inserts(self, rows: list[dict]) -> list[tuple[str, tuple]]:
         app, cols = self.sim_app, self.columns()
-        sql = f"INSERT INTO {app.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        names = ", ".join(f'"{c}"' for c in cols)
+        sql = f"INSERT INTO {app.table} ({names}) VALUES ({', '.join('?' * len(cols))})"
         return [(sql, tuple(r.get(c) for c in cols)) for r in rows]
 
     def setup(self, dev):

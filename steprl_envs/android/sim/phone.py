@@ -36,7 +36,7 @@ from ...mock_gui.world import World
 from .files import FILE_TOOLS, file_command
 from .markor import MARKOR_DIR, FilesApp, MarkorApp
 from .markor import PACKAGE as MARKOR_PACKAGE
-from .records import CalendarApp, ExpenseApp, RecipeApp, RecordApp
+from .records import CalendarApp, ExpenseApp, RecipeApp, RecordApp, TasksApp
 from .system_apps import AudioRecorderApp, CameraApp, DialerApp, SimMessagesApp, SimSettingsApp
 
 WIDTH, HEIGHT, DENSITY = 540, 1200, 240
@@ -56,6 +56,7 @@ EXTRA_APPS = {
     "expense": ExpenseApp,
     "recipe": RecipeApp,
     "calendar": CalendarApp,
+    "tasks": TasksApp,
     "camera": CameraApp,
     "dialer": DialerApp,
     "messages": SimMessagesApp,

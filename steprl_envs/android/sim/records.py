@@ -468,3 +468,151 @@ def event_defaults() -> dict:
         "color": 0,
         "type": 0,
     }
+
+
+PRIORITIES = {0: "High", 1: "Medium", 2: "Low", 3: "None"}
+
+
+class TasksApp(RecordApp):
+    """Tasks (``org.tasks``): database ``database``, table ``tasks``; ``importance`` 0 (high) .. 3 (none),
+    ``dueDate`` / ``completed`` in Unix milliseconds (0: none)."""
+
+    name, title, noun = "tasks", "Tasks", "task"
+    package = ("org.tasks", "com.todoroo.astrid.activity.MainActivity")
+    db_path = "/data/data/org.tasks/databases/database"
+    table, key = "tasks", "_id"
+    header = "Today: Sunday, 2023-10-15 15:34"
+    columns = (
+        "_id",
+        "title",
+        "importance",
+        "dueDate",
+        "hideUntil",
+        "created",
+        "modified",
+        "completed",
+        "deleted",
+        "notes",
+        "estimatedSeconds",
+        "elapsedSeconds",
+        "timerStart",
+        "notificationFlags",
+        "lastNotified",
+        "recurrence",
+        "repeat_from",
+        "calendarUri",
+        "remoteId",
+        "collapsed",
+        "parent",
+        "order",
+        "read_only",
+    )
+    schema = (
+        "CREATE TABLE tasks (_id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT, importance INTEGER, dueDate "
+        "INTEGER, hideUntil INTEGER, created INTEGER, modified INTEGER, completed INTEGER, deleted INTEGER, notes "
+        "TEXT, estimatedSeconds INTEGER, elapsedSeconds INTEGER, timerStart INTEGER, notificationFlags INTEGER, "
+        "lastNotified INTEGER, recurrence TEXT, repeat_from INTEGER NOT NULL DEFAULT 0, calendarUri TEXT, remoteId "
+        "TEXT, collapsed INTEGER NOT NULL DEFAULT 0, parent INTEGER NOT NULL DEFAULT 0, `order` INTEGER, read_only "
+        "INTEGER NOT NULL DEFAULT 0)"
+    )
+    fields = (
+        ("title", "Title", 1),
+        ("due", "Due date (YYYY-MM-DD)", 1),
+        ("priority", "Priority (High, Medium, Low, None)", 1),
+        ("done", "Completed on (YYYY-MM-DD HH:MM)", 1),
+        ("notes", "Notes", 1),
+    )
+
+    def database(self) -> bytes:  # ``order`` is an SQL keyword: quote the column names
+        return _quoted_database(self)
+
+    def row_title(self, row):
+        parts = []
+        if row.get("dueDate"):
+            parts.append("Due " + time.strftime("%a %Y-%m-%d", time.gmtime(row["dueDate"] / 1000)))
+        parts.append(f"{PRIORITIES.get(row.get('importance'), 'None')} priority")
+        if row.get("completed"):
+            parts.append("Completed " + time.strftime("%Y-%m-%d %H:%M", time.gmtime(row["completed"] / 1000)))
+        return row["title"] or "", " · ".join(parts)
+
+    def form_values(self, row):
+        due, done = row.get("dueDate") or 0, row.get("completed") or 0
+        return {
+            "title": row["title"] or "",
+            "due": time.strftime("%Y-%m-%d", time.gmtime(due / 1000)) if due else "",
+            "priority": PRIORITIES.get(row.get("importance"), "None"),
+            "done": time.strftime("%Y-%m-%d %H:%M", time.gmtime(done / 1000)) if done else "",
+            "notes": row.get("notes") or "",
+        }
+
+    def parse(self, values):
+        title = values["title"].strip()
+        if not title:
+            return "The title is required."
+        try:
+            due = (
+                calendar.timegm(time.strptime(values["due"].strip(), "%Y-%m-%d")) * 1000 if values["due"].strip() else 0
+            )
+            done = (
+                calendar.timegm(time.strptime(values["done"].strip(), "%Y-%m-%d %H:%M")) * 1000
+                if values["done"].strip()
+                else 0
+            )
+        except ValueError:
+            return "Dates are YYYY-MM-DD (completion: YYYY-MM-DD HH:MM)."
+        levels = {v.lower(): k for k, v in PRIORITIES.items()}
+        if values["priority"].strip().lower() not in levels:
+            return "Priority: High, Medium, Low or None."
+        return {
+            "title": title,
+            "dueDate": due,
+            "importance": levels[values["priority"].strip().lower()],
+            "completed": done,
+            "notes": values["notes"].strip(),
+        }
+
+    def defaults(self):
+        return task_defaults()
+
+
+def task_defaults() -> dict:
+    return {
+        "importance": 2,
+        "dueDate": 0,
+        "hideUntil": 0,
+        "created": 1697384040000,
+        "modified": 1697384040000,
+        "completed": 0,
+        "deleted": 0,
+        "notes": "",
+        "estimatedSeconds": 0,
+        "elapsedSeconds": 0,
+        "timerStart": 0,
+        "notificationFlags": 0,
+        "lastNotified": 0,
+        "recurrence": None,
+        "repeat_from": 0,
+        "calendarUri": None,
+        "remoteId": "",
+        "collapsed": 0,
+        "parent": 0,
+        "order": None,
+        "read_only": 0,
+    }
+
+
+def _quoted_database(app: RecordApp) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        file = Path(tmp) / "db"
+        con = sqlite3.connect(file)
+        try:
+            con.execute(app.schema)
+            cols = ", ".join(f'"{c}"' for c in app.columns)
+            con.executemany(
+                f"INSERT INTO {app.table} ({cols}) VALUES ({','.join('?' * len(app.columns))})",
+                [tuple(r.get(c) for c in app.columns) for r in app.rows],
+            )
+            con.commit()
+        finally:
+            con.close()
+        return file.read_bytes()
