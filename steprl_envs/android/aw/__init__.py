@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from ..tasks import TASK_CLASSES as OWN
 from ..tasks import TaskEval
-from . import calendar, calendar_ir, contacts, markor, media, records, sms, system, tasks_ir
+from . import calendar, calendar_ir, contacts, markor, media, notes_ir, records, sms, system, tasks_ir
 from .common import OfficialTask
 
 OFFICIAL: dict[str, type[OfficialTask]] = {
     cls.__name__: cls
-    for module in (markor, records, calendar, calendar_ir, tasks_ir, system, sms, contacts, media)
+    for module in (markor, records, calendar, calendar_ir, tasks_ir, notes_ir, system, sms, contacts, media)
     for cls in module.TASKS
 }
 #: every evaluator class the env knows: this package's own tasks, then the official ones (which win on a name)
@@ -62,7 +62,7 @@ NOT_PORTED: dict[str, str] = {
             ),
             (
                 "Joplin (folders and to-dos)",
-                ("NotesIsTodo", "NotesMeetingAttendeeCount", "NotesRecipeIngredientCount", "NotesTodoItemCount"),
+                ("NotesIsTodo", "NotesTodoItemCount"),
             ),
         )
         for name in names
