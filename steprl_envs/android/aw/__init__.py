@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from ..tasks import TASK_CLASSES as OWN
 from ..tasks import TaskEval
-from . import calendar, calendar_ir, contacts, markor, media, notes_ir, records, sms, system, tasks_ir
+from . import calendar, calendar_ir, clock, contacts, markor, media, notes_ir, records, sms, system, tasks_ir
 from .common import OfficialTask
 
 OFFICIAL: dict[str, type[OfficialTask]] = {
     cls.__name__: cls
-    for module in (markor, records, calendar, calendar_ir, tasks_ir, notes_ir, system, sms, contacts, media)
+    for module in (markor, records, calendar, calendar_ir, tasks_ir, notes_ir, system, sms, contacts, clock, media)
     for cls in module.TASKS
 }
 #: every evaluator class the env knows: this package's own tasks, then the official ones (which win on a name)
@@ -24,9 +24,6 @@ NOT_PORTED: dict[str, str] = {
     "BrowserDraw": "a browser with a canvas page (Chrome + AndroidWorld's local HTML); no browser in the sim",
     "BrowserMaze": "a browser running AndroidWorld's maze page; no browser in the sim",
     "BrowserMultiply": "a browser running AndroidWorld's multiply page; no browser in the sim",
-    "ClockStopWatchPausedVerify": "checked on the Clock app's UI tree (stopwatch texts); the sim Clock has alarms only",
-    "ClockStopWatchRunning": "checked on the Clock app's UI tree (stopwatch texts); the sim Clock has alarms only",
-    "ClockTimerEntry": "checked on the Clock app's UI tree (timer texts); the sim Clock has alarms only",
     "ContactsNewContactDraft": "checked on the new-contact form's UI tree (first/last name, phone label hints)",
     "ExpenseAddMultipleFromGallery": "the expenses are in an image shown by Simple Gallery; no gallery in the sim",
     "MarkorCreateNoteFromClipboard": _NO_PASTE,

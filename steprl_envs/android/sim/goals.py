@@ -353,3 +353,59 @@ class SmsCount(Goal):
         if c.world.shell.current == "messages" and app.page == ("thread", to):
             return c.text("messages", "draft", body) or O.click("messages/send")
         return GOALS["sms"].achieve(c, body, to)
+
+
+def _clock_tab(c: Ctx, tab: str) -> Intent:
+    step = c.app("clock")
+    if step:
+        return step
+    app = c.apps["clock"]
+    if app.page[0] == tab:
+        return None
+    if app.page[0] in ("list", "timer", "stopwatch"):
+        return O.click(f"clock/tab:{tab}")
+    return O.click("shell/up")
+
+
+@goal
+class Stopwatch(Goal):
+    """``stopwatch()``: the stopwatch's state when it is on the screen (``running`` / ``paused`` / ``reset``)."""
+
+    name = "stopwatch"
+
+    def value(self, world):
+        app = world.apps["clock"]
+        return app.watch if world.shell.current == "clock" and app.page[0] == "stopwatch" else None
+
+    def achieve(self, c, expected):
+        step = _clock_tab(c, "stopwatch")
+        if step:
+            return step
+        watch = c.apps["clock"].watch
+        if expected == "running":
+            return O.click("clock/sw:start")
+        return O.click("clock/sw:pause" if watch == "running" else "clock/sw:reset")
+
+
+@goal
+class TimerEntry(Goal):
+    """``timer()``: the timer's ``00h 00m 00s`` text when the (not started) timer is on the screen."""
+
+    name = "timer"
+
+    def value(self, world):
+        app = world.apps["clock"]
+        on = world.shell.current == "clock" and app.page[0] == "timer" and not app.timer_started
+        return app.timer_text() if on else None
+
+    def achieve(self, c, expected):
+        step = _clock_tab(c, "timer")
+        if step:
+            return step
+        app = c.apps["clock"]
+        if app.timer_started:
+            return O.click("clock/timer:pause")
+        want = expected.replace("h", "").replace("m", "").replace("s", "").replace(" ", "").lstrip("0")
+        if not want.startswith(app.digits):
+            return O.click("clock/key:Delete")
+        return O.click(f"clock/key:{want[len(app.digits)]}")

@@ -37,7 +37,7 @@ from .files import FILE_TOOLS, file_command
 from .markor import MARKOR_DIR, FilesApp, MarkorApp
 from .markor import PACKAGE as MARKOR_PACKAGE
 from .records import CalendarApp, ExpenseApp, RecipeApp, RecordApp, TasksApp
-from .system_apps import AudioRecorderApp, CameraApp, DialerApp, SimMessagesApp, SimSettingsApp
+from .system_apps import AudioRecorderApp, CameraApp, DialerApp, SimClockApp, SimMessagesApp, SimSettingsApp
 
 WIDTH, HEIGHT, DENSITY = 540, 1200, 240
 LAUNCHER = ("com.google.android.apps.nexuslauncher", "com.google.android.apps.nexuslauncher.NexusLauncherActivity")
@@ -60,6 +60,7 @@ EXTRA_APPS = {
     "camera": CameraApp,
     "dialer": DialerApp,
     "messages": SimMessagesApp,
+    "clock": SimClockApp,
     "files": FilesApp,
     "audiorecorder": AudioRecorderApp,
 }
@@ -616,6 +617,7 @@ class SimPhone:
             rec.contacts[:] = src.contacts
         elif app == "clock":
             rec.alarms[:] = src.alarms
+            self.world.apps["clock"].clear_state()
         elif app == "notes":
             rec.notes[:] = src.notes
         elif app == "messages":

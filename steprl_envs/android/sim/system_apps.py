@@ -4,6 +4,7 @@ apps, which the open-app tasks only need to bring to the front."""
 
 from __future__ import annotations
 
+from ...mock_gui.apps.clock import ClockApp
 from ...mock_gui.apps.messages import MessagesApp
 from ...mock_gui.apps.phone_base import PageApp
 from ...mock_gui.apps.phone_settings import PhoneSettingsApp
@@ -168,5 +169,85 @@ class AudioRecorderApp(_Storage):
                 self.state, self.notice = "idle", f"Saved {name}.m4a"
         else:
             return False
+        self.touch()
+        return True
+
+
+class SimClockApp(ClockApp):
+    """The Clock with AndroidWorld's other tabs: a Timer (digits typed on a keypad fill ``00h 00m 00s`` from the
+    right, as on Android) and a Stopwatch (Start; Pause and Lap while it runs; Reset when paused). The keypad
+    and stopwatch buttons are image buttons whose content description is their name, as in the real app."""
+
+    TABS = (("Alarms", "tab:alarms"), ("Timer", "tab:timer"), ("Stopwatch", "tab:stopwatch"))
+
+    def __init__(self, world):
+        super().__init__(world)
+        self.clear_state()
+
+    def clear_state(self) -> None:
+        """What ``pm clear`` resets: a stopped stopwatch at zero, no timer digits."""
+        self.digits, self.timer_started = "", False
+        self.watch, self.elapsed = "reset", 0  # reset / running / paused
+
+    def timer_text(self) -> str:
+        d = self.digits.rjust(6, "0")
+        return f"{d[0:2]}h {d[2:4]}m {d[4:6]}s"
+
+    def page_title(self) -> str:
+        return {"timer": "Timer", "stopwatch": "Stopwatch"}.get(self.page[0]) or super().page_title()
+
+    def build(self, f: Flow) -> None:
+        kind = self.page[0]
+        if kind in ("list", "timer", "stopwatch"):
+            selected = {"list": "tab:alarms", "timer": "tab:timer", "stopwatch": "tab:stopwatch"}[kind]
+            f.buttons(list(self.TABS), selected=selected)
+        if kind == "timer":
+            if self.timer_started:
+                d = self.digits.rjust(6, "0")
+                f.label(f"{d[0:2]}:{d[2:4]}:{d[4:6]}", role="heading")
+                f.buttons([("Pause", "timer:pause")], role="icon")
+                return
+            f.label(self.timer_text(), role="heading")
+            for row in (("1", "2", "3"), ("4", "5", "6"), ("7", "8", "9"), ("00", "0", "Delete")):
+                f.buttons([(k, f"key:{k}") for k in row], role="icon")
+            f.buttons([("Start", "timer:start")], role="icon")
+        elif kind == "stopwatch":
+            f.label(f"{self.elapsed // 60:02d}:{self.elapsed % 60:02d}.00", role="heading")
+            if self.watch == "running":
+                f.buttons([("Lap", "sw:lap"), ("Pause", "sw:pause")], role="icon")
+            else:
+                f.buttons(
+                    [("Reset", "sw:reset"), ("Start", "sw:start")] if self.elapsed else [("Start", "sw:start")],
+                    role="icon",
+                )
+        else:
+            super().build(f)
+
+    def click(self, tag: str, double: bool = False) -> bool:
+        kind, _, arg = tag.partition(":")
+        if kind == "tab":
+            self.pages[:] = [("list",)] if arg == "alarms" else [("list",), (arg,)]
+            self.focus, self.notice = None, ""
+        elif kind == "key" and self.page[0] == "timer" and not self.timer_started:
+            if arg == "Delete":
+                self.digits = self.digits[:-1]
+            elif len(self.digits) < 6 and (self.digits or arg.strip("0")):
+                self.digits = (self.digits + arg)[:6]
+        elif tag == "timer:start" and self.digits:
+            self.timer_started = True
+        elif tag == "timer:pause":
+            self.timer_started = False
+        elif kind == "sw" and self.page[0] == "stopwatch":
+            if arg == "start":
+                self.watch = "running"
+                self.elapsed += 1
+            elif arg == "pause" and self.watch == "running":
+                self.watch = "paused"
+            elif arg == "reset" and self.watch != "running":
+                self.watch, self.elapsed = "reset", 0
+            elif arg != "lap":
+                return False
+        else:
+            return super().click(tag, double)
         self.touch()
         return True
