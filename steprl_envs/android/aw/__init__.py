@@ -24,7 +24,6 @@ NOT_PORTED: dict[str, str] = {
     "BrowserDraw": "a browser with a canvas page (Chrome + AndroidWorld's local HTML); no browser in the sim",
     "BrowserMaze": "a browser running AndroidWorld's maze page; no browser in the sim",
     "BrowserMultiply": "a browser running AndroidWorld's multiply page; no browser in the sim",
-    "ContactsNewContactDraft": "checked on the new-contact form's UI tree (first/last name, phone label hints)",
     "ExpenseAddMultipleFromGallery": "the expenses are in an image shown by Simple Gallery; no gallery in the sim",
     "MarkorCreateNoteFromClipboard": _NO_PASTE,
     "MarkorTranscribeReceipt": "the receipt is an image shown by Simple Gallery; no gallery in the sim",

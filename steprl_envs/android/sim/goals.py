@@ -409,3 +409,55 @@ class TimerEntry(Goal):
         if not want.startswith(app.digits):
             return O.click("clock/key:Delete")
         return O.click(f"clock/key:{want[len(app.digits)]}")
+
+
+@goal
+class NewContact(Goal):
+    """``new_contact(first, last, phone, label)``: the new-contact form shows these values (not saved)."""
+
+    name = "new_contact"
+
+    def value(self, world, first, last, phone, label):
+        app = world.apps["contacts"]
+        if world.shell.current != "contacts" or app.page[0] != "new" or app.dialog:
+            return False
+        return [app.value(t) for t in ("first", "last", "phone", "label")] == [first, last, phone, label]
+
+    def achieve(self, c, expected, first, last, phone, label):
+        step = c.app("contacts")
+        if step:
+            return step
+        app = c.apps["contacts"]
+        if app.page[0] != "new":
+            return O.click("contacts/add") if app.page == ("list",) else O.click("shell/up")
+        if app.dialog == "label":
+            return O.click(f"contacts/label:{label}")
+        for tag, text in (("first", first), ("last", last), ("phone", phone)):
+            step = c.text("contacts", tag, text)
+            if step:
+                return step
+        return O.click("contacts/pick_label")
+
+
+@goal
+class SavedContact(Goal):
+    """``saved_contact(first, last, phone)``: the phone number of the contact ``first last`` (None if none)."""
+
+    name = "saved_contact"
+
+    def value(self, world, first, last, phone):
+        person = world.rec.contact(f"{first} {last}")
+        return person.phone if person else None
+
+    def achieve(self, c, expected, first, last, phone):
+        step = c.app("contacts")
+        if step:
+            return step
+        app = c.apps["contacts"]
+        if app.page[0] != "new":
+            return O.click("contacts/add") if app.page == ("list",) else O.click("shell/up")
+        for tag, text in (("first", first), ("last", last), ("phone", phone)):
+            step = c.text("contacts", tag, text)
+            if step:
+                return step
+        return O.click("contacts/save")

@@ -37,7 +37,15 @@ from .files import FILE_TOOLS, file_command
 from .markor import MARKOR_DIR, FilesApp, MarkorApp
 from .markor import PACKAGE as MARKOR_PACKAGE
 from .records import CalendarApp, ExpenseApp, RecipeApp, RecordApp, TasksApp
-from .system_apps import AudioRecorderApp, CameraApp, DialerApp, SimClockApp, SimMessagesApp, SimSettingsApp
+from .system_apps import (
+    AudioRecorderApp,
+    CameraApp,
+    DialerApp,
+    SimClockApp,
+    SimContactsApp,
+    SimMessagesApp,
+    SimSettingsApp,
+)
 
 WIDTH, HEIGHT, DENSITY = 540, 1200, 240
 LAUNCHER = ("com.google.android.apps.nexuslauncher", "com.google.android.apps.nexuslauncher.NexusLauncherActivity")
@@ -61,6 +69,7 @@ EXTRA_APPS = {
     "dialer": DialerApp,
     "messages": SimMessagesApp,
     "clock": SimClockApp,
+    "contacts": SimContactsApp,
     "files": FilesApp,
     "audiorecorder": AudioRecorderApp,
 }

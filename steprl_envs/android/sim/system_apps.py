@@ -5,6 +5,7 @@ apps, which the open-app tasks only need to bring to the front."""
 from __future__ import annotations
 
 from ...mock_gui.apps.clock import ClockApp
+from ...mock_gui.apps.contacts import ContactsApp
 from ...mock_gui.apps.messages import MessagesApp
 from ...mock_gui.apps.phone_base import PageApp
 from ...mock_gui.apps.phone_settings import PhoneSettingsApp
@@ -251,3 +252,52 @@ class SimClockApp(ClockApp):
             return super().click(tag, double)
         self.touch()
         return True
+
+
+PHONE_LABELS = ("Mobile", "Home", "Work", "Other")
+
+
+class SimContactsApp(ContactsApp):
+    """Contacts whose new-contact screen is the real app's: First name, Last name, Phone with its label (a
+    drop-down: tapping it lists the labels), Email; Save joins the names."""
+
+    def build(self, f: Flow) -> None:
+        if self.page[0] != "new":
+            return super().build(f)
+        if self.dialog == "label":
+            f.label("Phone label", role="heading")
+            for label in PHONE_LABELS:
+                f.button(label, f"label:{label}", width=f.w)
+            return
+        for tag, hint in (("first", "First name"), ("last", "Last name"), ("phone", "Phone")):
+            f.field(hint, tag, self.value(tag), focused=self.focus == tag)
+        f.button(self.value("label") or "Mobile", "pick_label", width=f.w)
+        f.field("Email", "email", self.value("email"), focused=self.focus == "email")
+        f.button("Save", "save", accent=True, width=f.w)
+        if self.notice:
+            f.label(self.notice, style="muted")
+
+    def click(self, tag: str, double: bool = False) -> bool:
+        kind, _, arg = tag.partition(":")
+        if kind == "add":
+            self.values = {"first": "", "last": "", "phone": "", "email": "", "label": "Mobile"}
+            self.go("new")
+            return True
+        if self.page[0] == "new" and kind == "pick_label":
+            self.dialog = "label"
+        elif self.page[0] == "new" and kind == "label" and arg in PHONE_LABELS:
+            self.values["label"], self.dialog = arg, None
+        else:
+            return super().click(tag, double)
+        self.touch()
+        return True
+
+    def submit(self, tag: str | None) -> bool:
+        if self.page[0] == "new" and tag is not None:  # Enter in a field moves on, as the keyboard's Next key
+            order = ["first", "last", "phone", "email"]
+            self.focus = order[order.index(tag) + 1] if tag in order[:-1] else None
+            self.touch()
+            return True
+        if self.page[0] == "new":
+            self.values["name"] = f"{self.value('first').strip()} {self.value('last').strip()}".strip()
+        return super().submit(tag)
