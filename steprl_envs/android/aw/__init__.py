@@ -6,12 +6,25 @@ from __future__ import annotations
 
 from ..tasks import TASK_CLASSES as OWN
 from ..tasks import TaskEval
-from . import calendar, calendar_ir, clock, contacts, markor, media, notes_ir, records, sms, system, tasks_ir
+from . import calendar, calendar_ir, clock, contacts, markor, media, notes_ir, records, sms, system, tasks_ir, tracks_ir
 from .common import OfficialTask
 
 OFFICIAL: dict[str, type[OfficialTask]] = {
     cls.__name__: cls
-    for module in (markor, records, calendar, calendar_ir, tasks_ir, notes_ir, system, sms, contacts, clock, media)
+    for module in (
+        markor,
+        records,
+        calendar,
+        calendar_ir,
+        tasks_ir,
+        tracks_ir,
+        notes_ir,
+        system,
+        sms,
+        contacts,
+        clock,
+        media,
+    )
     for cls in module.TASKS
 }
 #: every evaluator class the env knows: this package's own tasks, then the official ones (which win on a name)
@@ -45,17 +58,6 @@ NOT_PORTED: dict[str, str] = {
     **{
         name: _IR.format(app=app)
         for app, names in (
-            (
-                "OpenTracks",
-                (
-                    "SportsTrackerActivitiesCountForWeek",
-                    "SportsTrackerActivitiesOnDate",
-                    "SportsTrackerActivityDuration",
-                    "SportsTrackerLongestDistanceActivity",
-                    "SportsTrackerTotalDistanceForCategoryOverInterval",
-                    "SportsTrackerTotalDurationForCategoryThisWeek",
-                ),
-            ),
             (
                 "Joplin (folders and to-dos)",
                 ("NotesIsTodo", "NotesTodoItemCount"),

@@ -36,7 +36,7 @@ from ...mock_gui.world import World
 from .files import FILE_TOOLS, file_command
 from .markor import MARKOR_DIR, FilesApp, MarkorApp
 from .markor import PACKAGE as MARKOR_PACKAGE
-from .records import CalendarApp, ExpenseApp, RecipeApp, RecordApp, TasksApp
+from .records import CalendarApp, ExpenseApp, RecipeApp, RecordApp, TasksApp, TracksApp
 from .system_apps import (
     AudioRecorderApp,
     CameraApp,
@@ -65,6 +65,7 @@ EXTRA_APPS = {
     "recipe": RecipeApp,
     "calendar": CalendarApp,
     "tasks": TasksApp,
+    "opentracks": TracksApp,
     "camera": CameraApp,
     "dialer": DialerApp,
     "messages": SimMessagesApp,

@@ -616,3 +616,58 @@ def _quoted_database(app: RecordApp) -> bytes:
         finally:
             con.close()
         return file.read_bytes()
+
+
+class TracksApp(RecordApp):
+    """OpenTracks (``de.dennisguse.opentracks``): ``database.db``, table ``tracks`` (``starttime`` /
+    ``stoptime`` / ``totaltime`` in ms, ``totaldistance`` in meters)."""
+
+    name, title, noun = "opentracks", "OpenTracks", "activity"
+    package = ("de.dennisguse.opentracks", "de.dennisguse.opentracks.TrackListActivity")
+    db_path = "/data/data/de.dennisguse.opentracks/databases/database.db"
+    table, key = "tracks", "_id"
+    header = "Today: Sunday, 2023-10-15 15:34"
+    columns = (
+        "_id",
+        "name",
+        "description",
+        "category",
+        "activity_type",
+        "starttime",
+        "stoptime",
+        "numpoints",
+        "totaldistance",
+        "totaltime",
+        "movingtime",
+        "avgspeed",
+        "avgmovingspeed",
+        "maxspeed",
+        "minelevation",
+        "maxelevation",
+        "elevationgain",
+        "elevationloss",
+        "icon",
+        "uuid",
+    )
+    schema = (
+        "CREATE TABLE tracks (_id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, description TEXT, category TEXT, "
+        "activity_type TEXT, starttime INTEGER, stoptime INTEGER, numpoints INTEGER, totaldistance FLOAT, totaltime "
+        "INTEGER, movingtime INTEGER, avgspeed FLOAT, avgmovingspeed FLOAT, maxspeed FLOAT, minelevation FLOAT, "
+        "maxelevation FLOAT, elevationgain FLOAT, elevationloss FLOAT, icon TEXT, uuid BLOB)"
+    )
+    fields = (("name", "Name", 1), ("category", "Activity type", 1), ("description", "Description", 1))
+
+    def ordered(self):
+        return sorted(self.rows, key=lambda r: (-(r.get("starttime") or 0), r["_id"]))
+
+    def row_title(self, row):
+        start = time.gmtime((row.get("starttime") or 0) / 1000)
+        minutes = round((row.get("totaltime") or 0) / 60000)
+        detail = (
+            f"{row.get('category') or '-'} · {time.strftime('%a %Y-%m-%d %H:%M', start)} · {minutes} min · "
+            f"{round(row.get('totaldistance') or 0)} m"
+        )
+        return row["name"] or "", detail
+
+    def defaults(self):
+        return {c: 0 for c in self.columns if c not in ("name", "description", "category", "activity_type", "icon")}
