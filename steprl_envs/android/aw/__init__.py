@@ -55,16 +55,7 @@ NOT_PORTED: dict[str, str] = {
     "SystemCopyToClipboard": "checked on the clipboard (AndroidWorld reads it through the Clipper app); not in the sim",
     "VlcCreatePlaylist": "needs VLC (its media database) in the sim",
     "VlcCreateTwoPlaylists": "needs VLC (its media database) in the sim",
-    **{
-        name: _IR.format(app=app)
-        for app, names in (
-            (
-                "Joplin (folders and to-dos)",
-                ("NotesIsTodo", "NotesTodoItemCount"),
-            ),
-        )
-        for name in names
-    },
+    **{name: _IR.format(app=app) for app, names in () for name in names},
 }
 
 

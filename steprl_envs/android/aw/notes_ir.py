@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 
+from ..sim.joplin import folder_id
 from ..sim.phone import APPS, NOTES_DB
 from .calendar_ir import check_answer
 from .common import OfficialTask, sentence
@@ -14,6 +15,7 @@ RECIPES = ("Pancake Stack", "Mushroom Soup", "Banana Bread", "Veggie Curry", "Le
 INGREDIENTS = ("chia seeds", "tahini", "oat flour", "cocoa nibs", "flax meal", "maple syrup", "sesame oil")
 QUANTITIES = ("1 cup", "2 cups", "1/2 cup", "1/4 cup", "1 tablespoon", "2 tablespoons", "1 teaspoon", "3 teaspoons")
 OTHER_LINES = ("1 cup rolled oats", "1/2 cup brown sugar", "1 teaspoon baking soda", "2 eggs", "1/4 teaspoon salt")
+FOLDERS = ("Personal", "Work", "Home", "Projects", "Ideas", "Travel")
 MEETINGS = ("Weekly Sync", "Budget Planning", "Launch Review", "Hiring Panel", "Vendor Call", "Board Prep")
 PEOPLE = ("Ana", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo", "Iris", "Jonas", "Kim", "Leo", "Mia")
 
@@ -34,24 +36,38 @@ class _NotesAnswer(OfficialTask):
         params, title, body = cls.note(rng)
         noise = []
         while len(noise) < rng.randint(2, 5):
-            other = f"{rng.choice(('Ideas', 'Todo', 'Trip', 'Books', 'Groceries'))} {rng.randint(1, 99)}"
+            other = f"{rng.choice(('Ideas', 'Plans', 'Trip', 'Books', 'Groceries'))} {rng.randint(1, 99)}"
             if title not in other and other not in [n[0] for n in noise]:
-                noise.append((other, sentence(rng)))
+                noise.append((other, sentence(rng), rng.random() < 0.3, rng.choice(FOLDERS)))
         return {**params, "title": title, "body": body, "noise": noise}
+
+    def notes(self) -> list[tuple[str, str, bool, str]]:
+        """(title, body, is a to-do, folder) of every note."""
+        p = self.params
+        return [*map(tuple, p["noise"]), (p["title"], p["body"], p.get("is_todo") == "True", p.get("folder", ""))]
 
     @property
     def goal(self):
         return self.template.format(**self.params)
 
     def setup(self, dev):
-        notes = [*self.params["noise"], (self.params["title"], self.params["body"])]
-        statements = [("DELETE FROM notes", ())]
-        for i, (title, body) in enumerate(notes):
+        notes = self.notes()
+        statements = [("DELETE FROM notes", ()), ("DELETE FROM folders", ())]
+        for folder in sorted({n[3] for n in notes} - {""}):
+            statements.append(
+                (
+                    "INSERT INTO folders (id, title, created_time, updated_time) VALUES (?, ?, 1697300000000, "
+                    "1697300000000)",
+                    (folder_id(folder), folder),
+                )
+            )
+        for i, (title, body, todo, folder) in enumerate(notes):
             stamp = 1697300000000 + i * 60000
             statements.append(
                 (
-                    "INSERT INTO notes (id, title, body, parent_id, created_time, updated_time) VALUES (?, ?, ?, '', ?, ?)",
-                    (f"{random.getrandbits(64):032x}", title, body, stamp, stamp),
+                    "INSERT INTO notes (id, title, body, parent_id, created_time, updated_time, is_todo) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (f"{random.getrandbits(64):032x}", title, body, folder_id(folder), stamp, stamp, int(todo)),
                 )
             )
         dev.sqlite_modify(NOTES_DB, statements)
@@ -98,4 +114,50 @@ class NotesMeetingAttendeeCount(_NotesAnswer):
             return 0.0
 
 
-TASKS = (NotesRecipeIngredientCount, NotesMeetingAttendeeCount)
+class NotesIsTodo(_NotesAnswer):
+    template = (
+        "Is the note titled '{title}' in the Joplin app marked as a todo item? Respond with either 'True' if it is a "
+        "todo or 'False' if not."
+    )
+    TITLES = ("Grocery Run", "Meeting Agenda", "Garden Plan", "Reading List", "Gift Ideas", "Move Checklist")
+
+    @classmethod
+    def note(cls, rng):
+        todo = rng.choice(("True", "False"))
+        params = {"is_todo": todo, "folder": rng.choice(FOLDERS), "expected": todo}
+        return params, rng.choice(cls.TITLES), sentence(rng) + "."
+
+    def is_successful(self, dev, answer=None):
+        return 1.0 if check_answer(answer, [self.params["expected"]]) else 0.0
+
+
+class NotesTodoItemCount(_NotesAnswer):
+    """Several to-dos in one folder; the other notes are plain notes there or anything elsewhere."""
+
+    template = "How many to-dos do I have in the '{folder}' folder in the Joplin app? Express your answer as just a single number."
+
+    @classmethod
+    def generate_random_params(cls, rng):
+        folder = rng.choice(FOLDERS)
+        titles = rng.sample(
+            ("Call plumber", "Pay rent", "Send invoice", "Book dentist", "Buy paint", "Renew visa"), rng.randint(2, 5)
+        )
+        todos = [(t, sentence(rng) + ".", True, folder) for t in titles]
+        noise = []
+        for i in range(rng.randint(2, 5)):
+            other = rng.choice([f for f in FOLDERS if f != folder])
+            todo = rng.random() < 0.5
+            noise.append((f"Note {i + 1}", sentence(rng) + ".", todo, other if todo else rng.choice(FOLDERS)))
+        return {"folder": folder, "rows": todos, "noise": noise, "expected": str(len(todos))}
+
+    def notes(self):
+        return [*map(tuple, self.params["noise"]), *map(tuple, self.params["rows"])]
+
+    def is_successful(self, dev, answer=None):
+        try:
+            return 1.0 if answer and float(answer.strip()) == float(self.params["expected"]) else 0.0
+        except ValueError:
+            return 0.0
+
+
+TASKS = (NotesRecipeIngredientCount, NotesMeetingAttendeeCount, NotesIsTodo, NotesTodoItemCount)

@@ -30,9 +30,10 @@ from ...core.actions import ActionError
 from ...mock_gui import widgets as W
 from ...mock_gui.a11y import CLASS_NAMES
 from ...mock_gui.compositor import Compositor
-from ...mock_gui.data import Alarm, Contact, Note
+from ...mock_gui.data import Alarm, Contact
 from ...mock_gui.scene import Scene
 from ...mock_gui.world import World
+from . import joplin
 from .files import FILE_TOOLS, file_command
 from .markor import MARKOR_DIR, FilesApp, MarkorApp
 from .markor import PACKAGE as MARKOR_PACKAGE
@@ -71,6 +72,7 @@ EXTRA_APPS = {
     "messages": SimMessagesApp,
     "clock": SimClockApp,
     "contacts": SimContactsApp,
+    "notes": joplin.SimNotesApp,
     "files": FilesApp,
     "audiorecorder": AudioRecorderApp,
 }
@@ -333,17 +335,7 @@ class SimPhone:
                     rows,
                 )
             if path == NOTES_DB:
-                rows = [
-                    (f"{n.id:032x}", n.title, n.body, "", 1697384040000 + n.id, 1697384040000 + n.id)
-                    for n in self.world.rec.notes
-                ]
-                return _sqlite_bytes(
-                    "CREATE TABLE notes (id TEXT PRIMARY KEY, title TEXT NOT NULL DEFAULT '', body TEXT NOT NULL "
-                    "DEFAULT '', parent_id TEXT NOT NULL DEFAULT '', created_time INT NOT NULL, updated_time INT "
-                    "NOT NULL)",
-                    "INSERT INTO notes VALUES (?,?,?,?,?,?)",
-                    rows,
-                )
+                return joplin.database(self.world.apps["notes"])
             return None
 
     def load_database(self, path: str, data: bytes) -> bool:
@@ -372,9 +364,7 @@ class SimPhone:
                         self.world.rec.alarms[:] = alarms
                         self._restart("clock")
                     else:
-                        rows = con.execute("SELECT title, body FROM notes ORDER BY created_time, rowid").fetchall()
-                        notes = [Note(i + 1, title, body) for i, (title, body) in enumerate(rows)]
-                        self.world.rec.notes[:] = notes
+                        joplin.load(self.world.apps["notes"], data)
                         self._restart("notes")
                 finally:
                     con.close()
@@ -630,6 +620,7 @@ class SimPhone:
             self.world.apps["clock"].clear_state()
         elif app == "notes":
             rec.notes[:] = src.notes
+            self.world.apps["notes"].meta = {}
         elif app == "messages":
             rec.threads.clear()
             rec.threads.update(src.threads)
