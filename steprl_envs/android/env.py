@@ -348,6 +348,8 @@ class AndroidWorldEnv(StepEnv):
             target = {"index": index} if index is not None else {"x": widget.center[0], "y": widget.center[1]}
             if intent.kind == "text":
                 return self._fmt(Action("input_text", {**target, "text": str(intent.value), "clear_text": True}))
+            if intent.kind == "long":
+                return self._fmt(Action("long_press", target))
             return self._fmt(Action("click", target))
 
     def _element_at(self, widget) -> int | None:

@@ -252,3 +252,25 @@ def test_information_retrieval_needs_the_answer(sim_env):
     env.step(json.dumps({"action_type": "answer", "text": env.task_eval.params["location"]}))
     _, reward, *_ = env.step(DONE)
     assert reward == 1.0
+
+
+def test_clipboard_goes_through_clipper_and_the_long_press_menu(sim_env):
+    from steprl_envs.android.aw.clipboard import get_clipboard, set_clipboard
+
+    env = sim_env(task_id="MarkorCreateNoteFromClipboard", observation="ui")
+    env.reset(seed=0)
+    dev = env.device
+    assert get_clipboard(dev) == env.task_eval.params["file_content"]
+    set_clipboard(dev, "it's a 'quoted' text")
+    assert get_clipboard(dev) == "it's a 'quoted' text"
+    env.step(json.dumps({"action_type": "open_app", "app_name": "Markor"}))
+    env.step(json.dumps({"action_type": "click", "index": _index(env, "New note")}))
+    body = next(i for i, e in enumerate(env.ui_elements) if e.hint_text == "Text")
+    env.step(json.dumps({"action_type": "long_press", "index": body}))
+    env.step(json.dumps({"action_type": "click", "index": _index(env, "Paste")}))
+    body = next(e for e in env.ui_elements if e.hint_text == "Text")
+    assert body.text == "it's a 'quoted' text"
+
+
+def _index(env, text):
+    return next(i for i, e in enumerate(env.ui_elements) if e.text == text)

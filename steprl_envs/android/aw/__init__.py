@@ -6,7 +6,21 @@ from __future__ import annotations
 
 from ..tasks import TASK_CLASSES as OWN
 from ..tasks import TaskEval
-from . import calendar, calendar_ir, clock, contacts, markor, media, notes_ir, records, sms, system, tasks_ir, tracks_ir
+from . import (
+    calendar,
+    calendar_ir,
+    clipboard,
+    clock,
+    contacts,
+    markor,
+    media,
+    notes_ir,
+    records,
+    sms,
+    system,
+    tasks_ir,
+    tracks_ir,
+)
 from .common import OfficialTask
 
 OFFICIAL: dict[str, type[OfficialTask]] = {
@@ -23,6 +37,7 @@ OFFICIAL: dict[str, type[OfficialTask]] = {
         sms,
         contacts,
         clock,
+        clipboard,
         media,
     )
     for cls in module.TASKS
@@ -30,15 +45,12 @@ OFFICIAL: dict[str, type[OfficialTask]] = {
 #: every evaluator class the env knows: this package's own tasks, then the official ones (which win on a name)
 ALL: dict[str, type[TaskEval]] = {**OWN, **OFFICIAL}
 
-_IR = "information retrieval over {app}: needs the {app} app (its database) in the sim; not built yet"
-_NO_PASTE = "needs a clipboard that the agent pastes from (long-press Paste); the sim has no clipboard UI yet"
 #: the official tasks not ported, with the reason
 NOT_PORTED: dict[str, str] = {
     "BrowserDraw": "a browser with a canvas page (Chrome + AndroidWorld's local HTML); no browser in the sim",
     "BrowserMaze": "a browser running AndroidWorld's maze page; no browser in the sim",
     "BrowserMultiply": "a browser running AndroidWorld's multiply page; no browser in the sim",
     "ExpenseAddMultipleFromGallery": "the expenses are in an image shown by Simple Gallery; no gallery in the sim",
-    "MarkorCreateNoteFromClipboard": _NO_PASTE,
     "MarkorTranscribeReceipt": "the receipt is an image shown by Simple Gallery; no gallery in the sim",
     "MarkorTranscribeVideo": "the text is in a video played by VLC; no video player in the sim",
     "OsmAndFavorite": "needs OsmAnd's map UI and its favourites file",
@@ -51,11 +63,8 @@ NOT_PORTED: dict[str, str] = {
     "RetroSavePlaylist": "needs Retro Music (its playlist database) in the sim",
     "SaveCopyOfReceiptTaskEval": "needs Simple Gallery Pro (image copy); no gallery in the sim",
     "SimpleDrawProCreateDrawing": "needs Simple Draw Pro (a drawing canvas) in the sim",
-    "SimpleSmsSendClipboardContent": _NO_PASTE,
-    "SystemCopyToClipboard": "checked on the clipboard (AndroidWorld reads it through the Clipper app); not in the sim",
     "VlcCreatePlaylist": "needs VLC (its media database) in the sim",
     "VlcCreateTwoPlaylists": "needs VLC (its media database) in the sim",
-    **{name: _IR.format(app=app) for app, names in () for name in names},
 }
 
 

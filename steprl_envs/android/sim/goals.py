@@ -461,3 +461,74 @@ class SavedContact(Goal):
             if step:
                 return step
         return O.click("contacts/save")
+
+
+# -- clipboard -------------------------------------------------------------------------------------------------------
+def long_press(uid: str) -> O.Intent:
+    return O.Intent("long", uid)
+
+
+def _paste_into(c: Ctx, app_name: str, tag: str) -> Intent:
+    """Long-press the field, then Paste."""
+    app = c.apps[app_name]
+    return O.click(f"{app_name}/menu:paste") if app.menu_for == tag else long_press(f"{app_name}/{tag}")
+
+
+@goal
+class Clipboard(Goal):
+    """``clipboard()``: the clipboard's text; set by typing it into a new Markor note and copying it."""
+
+    name = "clipboard"
+
+    def value(self, world):
+        return world.clipboard.rstrip("\n")  # the line break that typing ends with is copied too
+
+    def achieve(self, c, expected):
+        app = _markor(c)
+        if c.world.shell.current == "markor" and app.page[0] == "new":
+            if app.value("body") != expected:
+                return O.text("markor/body", expected)
+            return O.click("markor/menu:copy") if app.menu_for == "body" else long_press("markor/body")
+        return _listing(c, "") or O.click("markor/new")
+
+
+@goal
+class PastedNote(Goal):
+    """``pasted_note(name)``: a Markor note's text, created by pasting the clipboard into a new note."""
+
+    name = "pasted_note"
+
+    def value(self, world, rel):
+        return _text(world.apps["markor"], rel)
+
+    def achieve(self, c, expected, rel):
+        app = _markor(c)
+        if c.world.shell.current == "markor" and app.page[0] == "new":
+            step = c.text("markor", "name", rel)
+            if step:
+                return step
+            if app.value("body") != expected:
+                return _paste_into(c, "markor", "body")
+            return O.click("markor/save")
+        return _listing(c, "") or O.click("markor/new")
+
+
+@goal
+class PastedSms(Goal):
+    """``pasted_sms(to)``: the last message sent to ``to``, written by pasting the clipboard."""
+
+    name = "pasted_sms"
+
+    def value(self, world, to):
+        out = [text for direction, text in world.rec.threads.get(to, []) if direction == "out"]
+        return out[-1] if out else None
+
+    def achieve(self, c, expected, to):
+        from ...mock_gui.goals import GOALS
+
+        app = c.apps["messages"]
+        if c.world.shell.current == "messages" and app.page == ("thread", to):
+            if app.value("draft") != expected:
+                return _paste_into(c, "messages", "draft")
+            return O.click("messages/send")
+        return GOALS["sms"].achieve(c, expected, to)

@@ -16,6 +16,7 @@ from pathlib import Path
 from ...mock_gui.apps.phone_base import PageApp
 from ...mock_gui.layout import Flow
 from .records import fitted_rows
+from .system_apps import TextMenu
 
 MARKOR_DIR = "/storage/emulated/0/Documents/Markor"
 PACKAGE = ("net.gsantner.markor", "net.gsantner.markor.activity.MainActivity")
@@ -27,7 +28,7 @@ def valid_name(name: str) -> bool:
     return bool(name) and name not in (".", "..") and not (set(name) & BAD_NAME) and len(name) <= 120
 
 
-class MarkorApp(PageApp):
+class MarkorApp(TextMenu, PageApp):
     name, title = "markor", "Markor"
     package = PACKAGE
     multiline = frozenset({"body"})
@@ -126,10 +127,14 @@ class MarkorApp(PageApp):
         elif kind == "move":
             rows = [(f"dest:{d}", f"Markor/{d}" if d else "Markor", "", False) for d in self.folders()]
             self.list_rows(f, "dests", rows)
+        if kind in ("new", "edit"):
+            self.build_text_menu(f)
         if self.notice:
             f.label(self.notice, style="muted")
 
     def click(self, tag: str, double: bool = False) -> bool:
+        if self.text_menu_click(tag):
+            return True
         kind, _, arg = tag.partition(":")
         page = self.page
         if kind == "select" and page[0] in ("list", "folder"):
@@ -192,7 +197,7 @@ class MarkorApp(PageApp):
         return super().back()
 
     def go(self, *page: str) -> None:
-        self.selected = None
+        self.selected, self.menu_for = None, None
         super().go(*page)
 
     def submit(self, tag: str | None) -> bool:

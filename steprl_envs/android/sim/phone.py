@@ -41,6 +41,7 @@ from .records import CalendarApp, ExpenseApp, RecipeApp, RecordApp, TasksApp, Tr
 from .system_apps import (
     AudioRecorderApp,
     CameraApp,
+    ClipperApp,
     DialerApp,
     SimClockApp,
     SimContactsApp,
@@ -75,6 +76,7 @@ EXTRA_APPS = {
     "notes": joplin.SimNotesApp,
     "files": FilesApp,
     "audiorecorder": AudioRecorderApp,
+    "clipper": ClipperApp,
 }
 #: the standard folders of shared storage (``/storage/emulated/0``) on a fresh phone
 SDCARD = "/storage/emulated/0"
@@ -456,7 +458,12 @@ class SimPhone:
     def _swipe(self, x1: int, y1: int, x2: int, y2: int, duration: int) -> None:
         dx, dy = x2 - x1, y2 - y1
         if abs(dx) < 10 and abs(dy) < 10:
-            self._tap(x1, y1)  # a long press: the simulated apps treat it as a tap
+            self._tap(x1, y1)  # a long press taps; on a text field of an app with a text menu it opens the menu
+            if duration >= 500 and 0 <= x1 < self.width and 0 <= y1 < self.height:
+                _, widget = self.scene.hit(x1, y1)
+                app = self.world.active
+                if widget is not None and widget.has(W.EDITABLE) and hasattr(app, "text_menu"):
+                    app.text_menu(widget.uid.partition("/")[2])
             return
         if abs(dy) <= abs(dx):
             return  # horizontal swipes: nothing scrolls sideways here
@@ -579,6 +586,17 @@ class SimPhone:
             action = opts.get("-a", "")
             if action == "com.steprl.sim.RESET":
                 self.reset(int(opts.get("--ei", ("seed", "0"))[1]) if isinstance(opts.get("--ei"), tuple) else 0)
+            if action in ("clipper.set", "clipper.get"):  # the Clipper app's clipboard broadcasts
+                if action == "clipper.set":
+                    extra = opts.get("-e") or opts.get("--es")
+                    self.world.clipboard = extra[1].replace("%s", " ") if isinstance(extra, tuple) else ""
+                    data = "Text is copied into clipboard."
+                else:
+                    data = self.world.clipboard
+                return (
+                    f"Broadcasting: Intent {{ act={action} flg=0x400000 }}\n"
+                    f'Broadcast completed: result=-1, data="{data}"\n'
+                )
             return f"Broadcasting: Intent {{ act={action} flg=0x400000 }}\nBroadcast completed: result=0\n"
         if sub == "stack" or sub == "kill-all" or sub == "kill":
             return ""
@@ -887,7 +905,7 @@ def _options(args: list[str], flags: set[str] = frozenset(), multi: set[str] = f
         if a in flags:
             out[a] = True
             i += 1
-        elif a in ("--ei", "--es", "--ez", "--el") and i + 2 < len(args):
+        elif a in ("--ei", "--es", "--ez", "--el", "-e") and i + 2 < len(args):
             out[a] = (args[i + 1], args[i + 2])
             i += 3
         elif a.startswith("-") and i + 1 < len(args):

@@ -37,12 +37,45 @@ class SimSettingsApp(PhoneSettingsApp):
         return super().click(tag, double)
 
 
-class SimMessagesApp(MessagesApp):
+class TextMenu:
+    """The menu a long press opens on a text field (Paste, Copy, Select all), for page apps that mix it in:
+    ``build_text_menu`` draws it, ``text_menu_click`` handles its buttons."""
+
+    menu_for: str | None = None
+
+    def text_menu(self, tag: str) -> None:
+        self.menu_for = tag
+        self.touch()
+
+    def build_text_menu(self, f: Flow) -> None:
+        if self.menu_for is not None:
+            f.buttons([("Paste", "menu:paste"), ("Copy", "menu:copy"), ("Select all", "menu:all")])
+
+    def text_menu_click(self, tag: str) -> bool:
+        kind, _, arg = tag.partition(":")
+        if kind != "menu" or self.menu_for is None:
+            self.menu_for = None
+            return False
+        field, self.menu_for = self.menu_for, None
+        if arg == "paste":
+            self.focus, self.select_all = field, False
+            if self.world.clipboard:
+                self.insert(self.world.clipboard)
+        elif arg == "copy":
+            self.world.clipboard = self.value(field)
+        elif arg == "all":
+            self.focus_field(field, select_all=True)
+        self.touch()
+        return True
+
+
+class SimMessagesApp(TextMenu, MessagesApp):
     """Simple SMS Messenger: conversations newest first, named after the contact that has the number."""
 
     def build(self, f: Flow) -> None:
         if self.page[0] != "list":
-            return super().build(f)
+            super().build(f)
+            return self.build_text_menu(f)
         f.button("New message", "new", accent=True, width=f.w)
         names = {_digits(c.phone): c.name for c in self.world.rec.contacts}
         rows = [
@@ -50,6 +83,13 @@ class SimMessagesApp(MessagesApp):
             for who, msgs in reversed(self.world.rec.threads.items())
         ]
         self.list_rows(f, "threads", rows, two_line=True)
+
+    def click(self, tag: str, double: bool = False) -> bool:
+        return self.text_menu_click(tag) or super().click(tag, double)
+
+    def go(self, *page: str) -> None:
+        self.menu_for = None
+        super().go(*page)
 
     def submit(self, tag: str | None) -> bool:
         threads = self.world.rec.threads
@@ -91,6 +131,13 @@ class _Storage(_Plain):
         folder = self.storage / device_dir.lstrip("/")
         folder.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
+
+
+class ClipperApp(_Plain):
+    """Clipper (``ca.zgrs.clipper``): AndroidWorld reads and sets the clipboard through its broadcasts."""
+
+    name, title, text = "clipper", "Clipper", "Clipboard service"
+    package = ("ca.zgrs.clipper", "ca.zgrs.clipper.Main")
 
 
 class CameraApp(_Storage):
