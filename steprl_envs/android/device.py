@@ -546,20 +546,28 @@ class AndroidDevice:
             finally:
                 con.close()
 
-    def sqlite_modify(self, remote_db: str, statements: list[tuple[str, tuple]]) -> None:
-        """Pull a database, change it locally and push it back (the app reads it on its next start)."""
+    def sqlite_modify(
+        self, remote_db: str, statements: list[tuple[str, tuple]], query: str | None = None
+    ) -> list[dict[str, Any]] | None:
+        """Pull a database, change it locally and push it back (the app reads it on its next start). ``query``
+        is run on the changed database before the push, and its rows returned (saves pulling it again)."""
         with tempfile.TemporaryDirectory(prefix="steprl-db-") as tmp:
             local = Path(tmp) / Path(remote_db).name
             local.write_bytes(self.read_bytes(remote_db))
             con = sqlite3.connect(local)
+            rows = None
             try:
                 con.execute("PRAGMA journal_mode=DELETE")
                 for sql, params in statements:
                     con.execute(sql, params)
                 con.commit()
+                if query is not None:
+                    con.row_factory = sqlite3.Row
+                    rows = [dict(r) for r in con.execute(query).fetchall()]
             finally:
                 con.close()
             self.push(local.read_bytes(), remote_db)
+            return rows
 
     def wait_boot(self, timeout: float = 300.0) -> None:
         deadline = time.monotonic() + timeout

@@ -274,3 +274,13 @@ def test_clipboard_goes_through_clipper_and_the_long_press_menu(sim_env):
 
 def _index(env, text):
     return next(i for i, e in enumerate(env.ui_elements) if e.text == text)
+
+
+@pytest.mark.slow
+def test_no_task_is_solved_before_the_agent_acts(sim_env):
+    """Right after setup every check fails, except the Verify tasks (they start in their goal state)."""
+    env = sim_env(observation="ui")
+    for task_id in sorted(OFFICIAL):
+        env.reset(seed=1, options={"task_id": task_id})
+        score = env.task_eval.is_successful(env.device, None)
+        assert score == (1.0 if task_id.endswith("Verify") and task_id.startswith("System") else 0.0), task_id

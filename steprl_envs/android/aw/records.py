@@ -122,9 +122,11 @@ class _Table(OfficialTask):
     def columns(self) -> list[str]:
         return [c for c in self.sim_app.columns if c != self.sim_app.key]
 
+    def listing_sql(self) -> str:
+        return f"SELECT * FROM {self.sim_app.table} ORDER BY {self.sim_app.key}"
+
     def list_rows(self, dev) -> list[dict]:
-        app = self.sim_app
-        return dev.sqlite_query(app.db_path, f"SELECT * FROM {app.table} ORDER BY {app.key}")
+        return dev.sqlite_query(self.sim_app.db_path, self.listing_sql())
 
     def inserts(self, rows: list[dict]) -> list[tuple[str, tuple]]:
         app, cols = self.sim_app, self.columns()
@@ -137,9 +139,8 @@ class _Table(OfficialTask):
         app = self.sim_app
         statements = [(f"DELETE FROM {app.table}", ())]
         statements += self.inserts(self.params.get("noise") or []) + self.inserts(self.target_rows())
-        dev.sqlite_modify(app.db_path, statements)
+        self.before = dev.sqlite_modify(app.db_path, statements, query=self.listing_sql())
         self.add_files(dev)
-        self.before = self.list_rows(dev)
         dev.app_stop(app.package[0])
 
     def target_rows(self) -> list[dict]:
