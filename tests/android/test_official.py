@@ -284,3 +284,17 @@ def test_no_task_is_solved_before_the_agent_acts(sim_env):
         env.reset(seed=1, options={"task_id": task_id})
         score = env.task_eval.is_successful(env.device, None)
         assert score == (1.0 if task_id.endswith("Verify") and task_id.startswith("System") else 0.0), task_id
+
+
+def test_steprl_tasks_lists_official_names_apps_and_the_sim(capsys):
+    from steprl_envs.cli import main
+
+    assert main(["tasks", "AndroidWorld-v0"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["task", "official", "name", "app", "sim"]
+    row = next(line.split() for line in lines if line.startswith("MarkorMergeNotes "))
+    assert row == ["MarkorMergeNotes", "MarkorMergeNotes", "markor", "yes"]
+    own = next(line.split() for line in lines if line.startswith("ClockAlarmAdd "))
+    assert own[1] == "-" and own[-1] == "yes"
+    tail = lines[lines.index(next(x for x in lines if x.startswith("not ported"))) :]
+    assert len(tail) == 1 + len(NOT_PORTED) and any("BrowserMaze" in x for x in tail)
