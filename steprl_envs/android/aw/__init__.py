@@ -20,6 +20,7 @@ from . import (
     system,
     tasks_ir,
     tracks_ir,
+    vlc,
 )
 from .common import OfficialTask
 
@@ -39,6 +40,7 @@ OFFICIAL: dict[str, type[OfficialTask]] = {
         clock,
         clipboard,
         media,
+        vlc,
     )
     for cls in module.TASKS
 }
@@ -63,8 +65,6 @@ NOT_PORTED: dict[str, str] = {
     "RetroSavePlaylist": "needs Retro Music (its playlist database) in the sim",
     "SaveCopyOfReceiptTaskEval": "needs Simple Gallery Pro (image copy); no gallery in the sim",
     "SimpleDrawProCreateDrawing": "needs Simple Draw Pro (a drawing canvas) in the sim",
-    "VlcCreatePlaylist": "needs VLC (its media database) in the sim",
-    "VlcCreateTwoPlaylists": "needs VLC (its media database) in the sim",
 }
 
 

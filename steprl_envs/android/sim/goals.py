@@ -532,3 +532,30 @@ class PastedSms(Goal):
                 return _paste_into(c, "messages", "draft")
             return O.click("messages/send")
         return GOALS["sms"].achieve(c, expected, to)
+
+
+@goal
+class VlcPlaylist(Goal):
+    """``vlc_playlist(name, files)``: whether VLC has a playlist ``name`` holding ``files`` in this order."""
+
+    name = "vlc_playlist"
+
+    def value(self, world, name, files):
+        return any(n == name and f == list(files) for n, f in world.apps["vlc"].playlists)
+
+    def achieve(self, c, expected, name, files):
+        step = c.app("vlc")
+        if step:
+            return step
+        app = c.apps["vlc"]
+        if app.page[0] != "new":
+            return O.click("vlc/new") if app.page == ("list",) else O.click("shell/up")
+        step = c.text("vlc", "name", name)
+        if step:
+            return step
+        if app.chosen != list(files[: len(app.chosen)]):
+            return O.click("vlc/clear")
+        if len(app.chosen) == len(files):
+            return O.click("vlc/save")
+        nxt = files[len(app.chosen)]
+        return c.pick("vlc", "videos", f"add:{nxt}", app.videos().index(nxt))

@@ -33,7 +33,7 @@ from ...mock_gui.compositor import Compositor
 from ...mock_gui.data import Alarm, Contact
 from ...mock_gui.scene import Scene
 from ...mock_gui.world import World
-from . import joplin
+from . import joplin, vlc
 from .files import FILE_TOOLS, file_command
 from .markor import MARKOR_DIR, FilesApp, MarkorApp
 from .markor import PACKAGE as MARKOR_PACKAGE
@@ -77,6 +77,7 @@ EXTRA_APPS = {
     "files": FilesApp,
     "audiorecorder": AudioRecorderApp,
     "clipper": ClipperApp,
+    "vlc": vlc.VlcApp,
 }
 #: the standard folders of shared storage (``/storage/emulated/0``) on a fresh phone
 SDCARD = "/storage/emulated/0"
@@ -214,10 +215,14 @@ class SimPhone:
 
     def _install_apps(self) -> None:
         """Add the extra apps to the fresh world (Markor starts with an empty notes folder)."""
-        roots: dict[type, Path | None] = {MarkorApp: None, FilesApp: None}
+        roots: dict[type, Path | None] = {MarkorApp: None, FilesApp: None, vlc.VlcApp: None}
         if self.storage is not None:
             sdcard = self.storage / SDCARD.lstrip("/")
-            roots = {MarkorApp: self.storage / MARKOR_DIR.lstrip("/"), FilesApp: sdcard}
+            roots = {
+                MarkorApp: self.storage / MARKOR_DIR.lstrip("/"),
+                FilesApp: sdcard,
+                vlc.VlcApp: self.storage / vlc.VIDEOS_DIR.lstrip("/"),
+            }
             if not _fresh(sdcard):
                 shutil.rmtree(sdcard, ignore_errors=True)
                 for sub in SDCARD_DIRS:
@@ -234,7 +239,7 @@ class SimPhone:
     def storage_changed(self) -> None:
         """Files changed behind the apps (adb push, rm, mkdir): the file browsers list them again."""
         for app in self.world.apps.values():
-            if isinstance(app, MarkorApp):
+            if isinstance(app, MarkorApp | vlc.VlcApp):
                 app.touch()
         self.refresh()
 
@@ -338,6 +343,8 @@ class SimPhone:
                 )
             if path == NOTES_DB:
                 return joplin.database(self.world.apps["notes"])
+            if path == vlc.DB_PATH:
+                return vlc.database(self.world.apps["vlc"])
             return None
 
     def load_database(self, path: str, data: bytes) -> bool:
@@ -347,6 +354,10 @@ class SimPhone:
             if app is not None:
                 app.load(data)
                 self._restart(app.name)
+                return True
+            if path == vlc.DB_PATH:
+                vlc.load(self.world.apps["vlc"], data)
+                self._restart("vlc")
                 return True
             if path not in (ALARMS_DB, NOTES_DB):
                 self.storage_changed()
