@@ -16,6 +16,7 @@ from . import (
     media,
     notes_ir,
     records,
+    retro,
     sms,
     system,
     tasks_ir,
@@ -41,6 +42,7 @@ OFFICIAL: dict[str, type[OfficialTask]] = {
         clipboard,
         media,
         vlc,
+        retro,
     )
     for cls in module.TASKS
 }
@@ -59,10 +61,6 @@ NOT_PORTED: dict[str, str] = {
     "OsmAndMarker": "needs OsmAnd's map UI and its markers",
     "OsmAndTrack": "needs OsmAnd's map UI and its tracks",
     "RecipeAddMultipleRecipesFromImage": "the recipes are in an image shown by Simple Gallery; no gallery in the sim",
-    "RetroCreatePlaylist": "needs Retro Music (its playlist database) in the sim",
-    "RetroPlayingQueue": "needs Retro Music (its playing queue) in the sim",
-    "RetroPlaylistDuration": "needs Retro Music (its playlist database) in the sim",
-    "RetroSavePlaylist": "needs Retro Music (its playlist database) in the sim",
     "SaveCopyOfReceiptTaskEval": "needs Simple Gallery Pro (image copy); no gallery in the sim",
     "SimpleDrawProCreateDrawing": "needs Simple Draw Pro (a drawing canvas) in the sim",
 }

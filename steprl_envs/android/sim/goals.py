@@ -559,3 +559,90 @@ class VlcPlaylist(Goal):
             return O.click("vlc/save")
         nxt = files[len(app.chosen)]
         return c.pick("vlc", "videos", f"add:{nxt}", app.videos().index(nxt))
+
+
+def _retro_page(c: Ctx, *page: str) -> Intent:
+    """Reach a Retro Music page: ``("list",)``, ``("playlists",)`` or ``("new",)``."""
+    step = c.app("retro")
+    if step:
+        return step
+    app = c.apps["retro"]
+    if app.page == page:
+        return None
+    if page == ("list",):
+        return O.click("shell/up")
+    if app.page == ("list",):
+        return O.click("retro/playlists")
+    if app.page == ("playlists",) and page == ("new",):
+        return O.click("retro/new")
+    return O.click("shell/up")
+
+
+@goal
+class RetroPlaylist(Goal):
+    """``retro_playlist(name, titles)``: whether Retro Music has playlist ``name`` with these songs in order."""
+
+    name = "retro_playlist"
+
+    def value(self, world, name, titles):
+        return any(n == name and s == list(titles) for n, s in world.apps["retro"].playlists)
+
+    def achieve(self, c, expected, name, titles):
+        app = c.apps["retro"]
+        step = _retro_page(c, "new") if app.page[0] != "new" else c.app("retro")
+        if step:
+            return step
+        step = c.text("retro", "name", name)
+        if step:
+            return step
+        if app.chosen != list(titles[: len(app.chosen)]):
+            return O.click("retro/clear")
+        if len(app.chosen) == len(titles):
+            return O.click("retro/save")
+        nxt = titles[len(app.chosen)]
+        return c.pick("retro", "pick", f"add:{nxt}", [t for t, _, _ in app.songs()].index(nxt))
+
+
+@goal
+class RetroExported(Goal):
+    """``retro_exported(name)``: whether ``Download/NAME.m3u`` exists (Export on the playlist's page)."""
+
+    name = "retro_exported"
+
+    def value(self, world, name):
+        app = world.apps["retro"]
+        return app.root is not None and (app.root / "Download" / f"{name}.m3u").exists()
+
+    def achieve(self, c, expected, name):
+        app = c.apps["retro"]
+        names = [n for n, _ in app.playlists]
+        if c.world.shell.current == "retro" and app.page[:2] == ("playlist", name):
+            return O.click("retro/export")
+        step = _retro_page(c, "playlists")
+        if step:
+            return step
+        return c.pick("retro", "playlists", f"playlist:{names.index(name)}", names.index(name))
+
+
+@goal
+class RetroQueue(Goal):
+    """``retro_queue()``: the playing queue's titles; songs are added from their pages."""
+
+    name = "retro_queue"
+
+    def value(self, world):
+        return list(world.apps["retro"].queue)
+
+    def achieve(self, c, expected):
+        step = c.app("retro")
+        if step:
+            return step
+        app = c.apps["retro"]
+        if app.queue != list(expected[: len(app.queue)]):
+            return None  # a wrong queue cannot be undone here
+        nxt = expected[len(app.queue)]
+        if app.page == ("song", nxt):
+            return O.click("retro/enqueue")
+        if app.page != ("list",):
+            return O.click("shell/up")
+        return c.pick("retro", "songs", f"song:{nxt}", [t for t, _, _ in app.songs()].index(nxt))

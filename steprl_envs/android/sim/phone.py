@@ -33,7 +33,7 @@ from ...mock_gui.compositor import Compositor
 from ...mock_gui.data import Alarm, Contact
 from ...mock_gui.scene import Scene
 from ...mock_gui.world import World
-from . import joplin, vlc
+from . import joplin, retro, vlc
 from .files import FILE_TOOLS, file_command
 from .markor import MARKOR_DIR, FilesApp, MarkorApp
 from .markor import PACKAGE as MARKOR_PACKAGE
@@ -78,6 +78,7 @@ EXTRA_APPS = {
     "audiorecorder": AudioRecorderApp,
     "clipper": ClipperApp,
     "vlc": vlc.VlcApp,
+    "retro": retro.RetroApp,
 }
 #: the standard folders of shared storage (``/storage/emulated/0``) on a fresh phone
 SDCARD = "/storage/emulated/0"
@@ -215,13 +216,14 @@ class SimPhone:
 
     def _install_apps(self) -> None:
         """Add the extra apps to the fresh world (Markor starts with an empty notes folder)."""
-        roots: dict[type, Path | None] = {MarkorApp: None, FilesApp: None, vlc.VlcApp: None}
+        roots: dict[type, Path | None] = {MarkorApp: None, FilesApp: None, vlc.VlcApp: None, retro.RetroApp: None}
         if self.storage is not None:
             sdcard = self.storage / SDCARD.lstrip("/")
             roots = {
                 MarkorApp: self.storage / MARKOR_DIR.lstrip("/"),
                 FilesApp: sdcard,
                 vlc.VlcApp: self.storage / vlc.VIDEOS_DIR.lstrip("/"),
+                retro.RetroApp: sdcard,
             }
             if not _fresh(sdcard):
                 shutil.rmtree(sdcard, ignore_errors=True)
@@ -239,7 +241,7 @@ class SimPhone:
     def storage_changed(self) -> None:
         """Files changed behind the apps (adb push, rm, mkdir): the file browsers list them again."""
         for app in self.world.apps.values():
-            if isinstance(app, MarkorApp | vlc.VlcApp):
+            if isinstance(app, MarkorApp | vlc.VlcApp | retro.RetroApp):
                 app.touch()
         self.refresh()
 
@@ -345,6 +347,10 @@ class SimPhone:
                 return joplin.database(self.world.apps["notes"])
             if path == vlc.DB_PATH:
                 return vlc.database(self.world.apps["vlc"])
+            if path == retro.PLAYLIST_DB:
+                return retro.playlist_database(self.world.apps["retro"])
+            if path == retro.PLAYBACK_DB:
+                return retro.playback_database(self.world.apps["retro"])
             return None
 
     def load_database(self, path: str, data: bytes) -> bool:
@@ -358,6 +364,10 @@ class SimPhone:
             if path == vlc.DB_PATH:
                 vlc.load(self.world.apps["vlc"], data)
                 self._restart("vlc")
+                return True
+            if path in (retro.PLAYLIST_DB, retro.PLAYBACK_DB):
+                retro.load(self.world.apps["retro"], path, data)
+                self._restart("retro")
                 return True
             if path not in (ALARMS_DB, NOTES_DB):
                 self.storage_changed()
