@@ -62,7 +62,6 @@ NOT_PORTED: dict[str, str] = {
     "OsmAndTrack": "needs OsmAnd's map UI and its tracks",
     "RecipeAddMultipleRecipesFromImage": "the recipes are in an image shown by Simple Gallery; no gallery in the sim",
     "SaveCopyOfReceiptTaskEval": "needs Simple Gallery Pro (image copy); no gallery in the sim",
-    "SimpleDrawProCreateDrawing": "needs Simple Draw Pro (a drawing canvas) in the sim",
 }
 
 

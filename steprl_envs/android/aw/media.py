@@ -174,7 +174,36 @@ class AudioRecorderRecordAudioWithFileName(_Recorder):
         return [{"query": "recording", "args": [self.params["file_name"]], "equals": True}]
 
 
+class SimpleDrawProCreateDrawing(OfficialTask):
+    template = (
+        "Create a new drawing in Simple Draw Pro. Name it {file_name}. Save it in the Pictures folder within the "
+        "sdk_gphone_x86_64 storage area."
+    )
+    complexity = 1.8
+    app = "draw"
+    app_names = ("simple draw pro",)
+
+    @classmethod
+    def generate_random_params(cls, rng):
+        word = rng.choice(("lorem", "ipsum", "dolor", "sit", "amet", "elit"))
+        return {"file_name": f"{word}_{file_stem(rng)}{rng.choice(('.png', '.svg', '.jpg'))}", "text": ""}
+
+    def setup(self, dev):
+        clear_dir(dev, _dir("Pictures"))
+
+    def is_successful(self, dev, answer=None):
+        return 1.0 if exists(dev, _dir("Pictures"), self.params["file_name"]) else 0.0
+
+    def tear_down(self, dev):
+        clear_dir(dev, _dir("Pictures"))
+        super().tear_down(dev)
+
+    def oracle_checks(self):
+        return [{"query": "drawing", "args": ["Pictures", self.params["file_name"]], "equals": True}]
+
+
 TASKS = (
+    SimpleDrawProCreateDrawing,
     FilesDeleteFile,
     FilesMoveFile,
     CameraTakePhoto,

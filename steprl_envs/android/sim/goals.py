@@ -646,3 +646,26 @@ class RetroQueue(Goal):
         if app.page != ("list",):
             return O.click("shell/up")
         return c.pick("retro", "songs", f"song:{nxt}", [t for t, _, _ in app.songs()].index(nxt))
+
+
+@goal
+class Drawing(Goal):
+    """``drawing(folder, name)``: whether Simple Draw Pro saved ``name`` in ``folder`` (after drawing a stroke)."""
+
+    name = "drawing"
+
+    def value(self, world, folder, file):
+        app = world.apps["draw"]
+        return app.storage is not None and (app.storage / "storage/emulated/0" / folder / file).exists()
+
+    def achieve(self, c, expected, folder, file):
+        step = c.app("draw")
+        if step:
+            return step
+        app = c.apps["draw"]
+        if app.dialog != "save":
+            return O.click("draw/stroke") if app.strokes == 0 else O.click("draw/save")
+        step = c.text("draw", "file", file)
+        if step:
+            return step
+        return O.click(f"draw/folder:{folder}") if app.target != folder else O.click("draw/do_save")

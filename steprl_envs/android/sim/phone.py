@@ -43,6 +43,7 @@ from .system_apps import (
     CameraApp,
     ClipperApp,
     DialerApp,
+    DrawApp,
     SimClockApp,
     SimContactsApp,
     SimMessagesApp,
@@ -79,6 +80,7 @@ EXTRA_APPS = {
     "clipper": ClipperApp,
     "vlc": vlc.VlcApp,
     "retro": retro.RetroApp,
+    "draw": DrawApp,
 }
 #: the standard folders of shared storage (``/storage/emulated/0``) on a fresh phone
 SDCARD = "/storage/emulated/0"

@@ -348,3 +348,54 @@ class SimContactsApp(ContactsApp):
         if self.page[0] == "new":
             self.values["name"] = f"{self.value('first').strip()} {self.value('last').strip()}".strip()
         return super().submit(tag)
+
+
+class DrawApp(_Storage):
+    """Simple Draw Pro: tapping the canvas draws a stroke; Save asks for a file name and a folder and writes
+    the drawing there (``/storage/emulated/0/<folder>/NAME``)."""
+
+    name, title, text = "draw", "Simple Draw Pro", "Canvas"
+    package = ("com.simplemobiletools.draw.pro", "com.simplemobiletools.draw.pro.activities.MainActivity")
+    FOLDERS = ("Pictures", "Download", "DCIM", "Documents")
+
+    def __init__(self, world):
+        super().__init__(world)
+        self.strokes, self.target = 0, "Pictures"
+
+    def build(self, f: Flow) -> None:
+        if self.dialog == "save":
+            f.field("File name", "file", self.value("file"), focused=self.focus == "file", caption="File name")
+            f.buttons([(d, f"folder:{d}") for d in self.FOLDERS], selected=f"folder:{self.target}")
+            f.buttons([("OK", "do_save"), ("Cancel", "cancel")], accent="do_save")
+            if self.notice:
+                f.label(self.notice, style="muted")
+            return
+        f.buttons([("Save", "save"), ("Clear", "clear")])
+        f.label(f"{self.strokes} strokes", style="muted")
+        f.button("Canvas", "stroke", width=f.w)
+        if self.notice:
+            f.label(self.notice, style="muted")
+
+    def click(self, tag: str, double: bool = False) -> bool:
+        kind, _, arg = tag.partition(":")
+        if kind == "stroke":
+            self.strokes += 1
+        elif kind == "clear":
+            self.strokes = 0
+        elif kind == "save":
+            self.dialog, self.values, self.notice = "save", {"file": ""}, ""
+        elif kind == "cancel":
+            self.dialog = None
+        elif kind == "folder" and arg in self.FOLDERS:
+            self.target = arg
+        elif kind == "do_save" and self.dialog == "save":
+            name = self.value("file").strip()
+            if not name or set(name) & set('/\\\0:*?"<>|'):
+                self.notice = "Enter a file name."
+            else:
+                self.save(f"/storage/emulated/0/{self.target}", name, b"drawing:%d" % self.strokes)
+                self.dialog, self.notice = None, f"Saved {self.target}/{name}"
+        else:
+            return False
+        self.touch()
+        return True
