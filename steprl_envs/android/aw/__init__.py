@@ -15,6 +15,7 @@ from . import (
     markor,
     media,
     notes_ir,
+    recipe,
     records,
     retro,
     sms,
@@ -30,6 +31,7 @@ OFFICIAL: dict[str, type[OfficialTask]] = {
     for module in (
         markor,
         records,
+        recipe,
         calendar,
         calendar_ir,
         tasks_ir,

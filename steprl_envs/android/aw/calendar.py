@@ -10,7 +10,7 @@ import datetime
 import random
 from typing import ClassVar
 
-from ..sim.records import CalendarApp, event_defaults
+from ..sim.tables import CalendarApp, event_defaults
 from .common import rows_added, rows_removed_exactly
 from .records import _Table, unique
 

@@ -11,7 +11,7 @@ import datetime
 import random
 from typing import ClassVar
 
-from ..sim.records import event_defaults
+from ..sim.tables import event_defaults
 from .calendar import TODAY, _Calendar, event
 from .common import fuzzy_match
 

@@ -10,7 +10,7 @@ import datetime
 import random
 from typing import ClassVar
 
-from ..sim.records import TasksApp, task_defaults
+from ..sim.tables import TasksApp, task_defaults
 from .calendar_ir import check_answer, reworded
 from .records import _Table
 

@@ -11,7 +11,7 @@ import random
 import uuid
 from typing import ClassVar
 
-from ..sim.records import TracksApp
+from ..sim.tables import TracksApp
 from .calendar_ir import check_answer, reworded
 from .records import _Table
 

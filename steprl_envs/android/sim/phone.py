@@ -37,7 +37,7 @@ from . import joplin, retro, vlc
 from .files import FILE_TOOLS, file_command
 from .markor import MARKOR_DIR, FilesApp, MarkorApp
 from .markor import PACKAGE as MARKOR_PACKAGE
-from .records import CalendarApp, ExpenseApp, RecipeApp, RecordApp, TasksApp, TracksApp
+from .records import ExpenseApp, RecipeApp, RecordApp
 from .system_apps import (
     AudioRecorderApp,
     CameraApp,
@@ -49,6 +49,7 @@ from .system_apps import (
     SimMessagesApp,
     SimSettingsApp,
 )
+from .tables import CalendarApp, TasksApp, TracksApp
 
 WIDTH, HEIGHT, DENSITY = 540, 1200, 240
 LAUNCHER = ("com.google.android.apps.nexuslauncher", "com.google.android.apps.nexuslauncher.NexusLauncherActivity")
