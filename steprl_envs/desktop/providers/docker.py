@@ -12,6 +12,8 @@ are published beside it at free host ports, named in ``Endpoint.ports`` as on th
 from __future__ import annotations
 
 import secrets
+import threading
+import time
 import uuid
 
 from ..errors import DesktopError
@@ -22,6 +24,8 @@ DEFAULT_IMAGE = "steprl/desktop:latest"
 #: image argument -> tag
 IMAGES = {"light": DEFAULT_IMAGE, "full": "steprl/desktop-full:latest"}
 SERVER_PORT = 5000
+#: Seconds between container-state checks while the server comes up (each is an engine API call).
+STATE_CHECK_S = 0.25
 
 
 class DockerProvider(Provider):
@@ -46,6 +50,8 @@ class DockerProvider(Provider):
         self.token = token
         self._client = client
         self.container = None
+        self._retiring: list[threading.Thread] = []
+        self._leftover: list = []
 
     @property
     def engine(self):
@@ -119,10 +125,38 @@ class DockerProvider(Provider):
         endpoint = Endpoint(self.host, port, token, {"server": port, **services})
         from ..client import DesktopClient
 
-        DesktopClient(endpoint.url, token, self.name).wait_ready(
-            self.ready_timeout, 0.02, lambda: engine.container_problem(self.container)
-        )
+        DesktopClient(endpoint.url, token, self.name).wait_ready(self.ready_timeout, 0.02, self._problem_check())
         return endpoint
+
+    def _problem_check(self):
+        """``container_problem``, asked at most every :data:`STATE_CHECK_S` (the readiness poll runs every 20 ms)."""
+        last = [0.0]
+
+        def check() -> str | None:
+            if time.monotonic() - last[0] < STATE_CHECK_S:
+                return None
+            last[0] = time.monotonic()
+            return engine.container_problem(self.container)
+
+        return check
+
+    def revert(self) -> Endpoint:
+        """A fresh container; the old one is removed in the background meanwhile (removal takes ~0.4 s), and
+        :meth:`stop` waits for that removal."""
+        old, self.container = self.container, None
+        self._retiring = [t for t in self._retiring if t.is_alive()]
+        if old is not None:
+            thread = threading.Thread(target=self._remove_quietly, args=(old,), daemon=True)
+            thread.start()
+            self._retiring.append(thread)
+        self._endpoint = None
+        return self.start()
+
+    def _remove_quietly(self, container) -> None:
+        try:
+            engine.remove_container(container, self.name)
+        except DesktopError:
+            self._leftover.append(container)  # stop() tries again, and reports it if it fails again
 
     def health(self) -> Health:
         if self.container is None:
@@ -140,3 +174,9 @@ class DockerProvider(Provider):
         container, self.container = self.container, None
         if container is not None:
             engine.remove_container(container, self.name)
+        retiring, self._retiring = self._retiring, []
+        for thread in retiring:
+            thread.join()
+        leftover, self._leftover = self._leftover, []
+        for old in leftover:
+            engine.remove_container(old, self.name)

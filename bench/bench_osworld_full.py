@@ -1,0 +1,195 @@
+"""OSWorld-v0 in the full desktop image (``provider="docker", image="full"``): reset, step and side-by-side figures
+on an official-format Calc task that opens a local .xlsx (:mod:`bench.osworld_full_tasks`).
+
+    python -m bench.bench_osworld_full [--quick]
+
+* reset: a fresh container and the task's setup (upload, ``open`` until the Calc window shows the file,
+  ``activate_window``) and the settle wait, split into desktop (container + server ready), setup and settle;
+* step: ``env.step`` with a click or a typed word on the open sheet, the settle wait and the observation included,
+  once with the screenshot observation and once with the accessibility tree (AT-SPI);
+* eight desktops side by side, each with Calc open on the file and one Chrome tab: the time to bring all up
+  (resets in parallel), each container's memory (the engine's stats API and the PSS of its processes) and a step
+  while all are up.
+
+The official harness, for comparison (OSWorld's code, xlang-ai/OSWorld): ``lib_run_single.py`` sleeps 60 s after
+``env.reset`` ("Wait for the environment to be ready"); ``DesktopEnv.step(action, pause=2)`` sleeps ``pause`` (2 s)
+after every action; the docker provider (``desktop_env/providers/docker/provider.py``) boots a QEMU VM per reset,
+polls ``/screenshot`` every ``RETRY_INTERVAL = 1`` s, sleeps ``WAIT_TIME = 3`` s after stopping, and gives each VM
+``RAM_SIZE = "4G"`` and ``CPU_CORES = "4"``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import time
+
+from bench import osworld_full_tasks
+from bench.common import Figure, main, percentile, show
+
+STEP_ACTIONS = [
+    "pyautogui.click(300, 320)",
+    "pyautogui.typewrite('42')",
+    "pyautogui.click(420, 360)",
+    "pyautogui.typewrite('7')",
+]
+SIDE_BY_SIDE = 8
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _env(folder: str, observation: str = "screenshot"):
+    from steprl_envs.osworld.env import OSWorldEnv
+
+    return OSWorldEnv(provider="docker", image="full", tasks=folder, observation=observation, max_steps=None)
+
+
+def _reset(env, task_id: str) -> dict[str, float]:
+    env.reset(options={"task_id": task_id})
+    if env.env_error:
+        raise RuntimeError(f"setup of {task_id} failed: {env.env_error}")
+    t = dict(env.timings)
+    t["settle_s"] = t["reset_s"] - t["desktop_s"] - t["setup_s"]
+    return t
+
+
+def _steps(env, count: int) -> list[float]:
+    out = []
+    for i in range(count):
+        t = time.perf_counter()
+        env.step(STEP_ACTIONS[i % len(STEP_ACTIONS)])
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def _resets(folder: str, runs: int, step_runs: int) -> dict[str, Figure]:
+    env = _env(folder)
+    try:
+        _reset(env, osworld_full_tasks.CALC_ID)  # the first container start pays for cold caches
+        samples = [_reset(env, osworld_full_tasks.CALC_ID) for _ in range(runs)]
+        steps = _steps(env, step_runs)
+    finally:
+        env.close()
+    resets = [s["reset_s"] for s in samples]
+    load = _load()
+    figures = {
+        "reset_calc_xlsx": Figure.of(
+            resets, "s", f"p95 {percentile(resets, 95):.2f} s; fresh container + open; {load}"
+        ),
+    }
+    for part, what in (
+        ("desktop_s", "container start + server ready"),
+        ("setup_s", "upload + soffice until the window shows + activate"),
+        ("settle_s", "screen settle"),
+    ):
+        figures[f"reset_part_{part[:-2]}"] = Figure.of([s[part] for s in samples], "s", what)
+    figures["step_screenshot"] = Figure.of(
+        steps, "ms", f"p95 {percentile(steps, 95):.0f} ms; click/type + settle + 1920x1080 screenshot; {_load()}"
+    )
+    return figures
+
+
+def _a11y_steps(folder: str, step_runs: int) -> dict[str, Figure]:
+    env = _env(folder, "a11y")
+    try:
+        _reset(env, osworld_full_tasks.CALC_ID)
+        steps = _steps(env, step_runs)
+        size = len(env._observe()["a11y_tree"])
+    finally:
+        env.close()
+    return {
+        "step_a11y": Figure.of(
+            steps,
+            "ms",
+            f"p95 {percentile(steps, 95):.0f} ms; click/type + settle + AT-SPI tree ({size} chars); {_load()}",
+        )
+    }
+
+
+def _pss_mib(pid: int) -> float:
+    """The proportional set size of ``pid`` and every process in its PID namespace, in MiB."""
+    ns = os.readlink(f"/proc/{pid}/ns/pid")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if os.readlink(f"/proc/{entry}/ns/pid") != ns:
+                continue
+            with open(f"/proc/{entry}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            continue
+    return total / 1024
+
+
+def _side_by_side(folder: str, step_runs: int) -> dict[str, Figure]:
+    envs = [_env(folder) for _ in range(SIDE_BY_SIDE)]
+    errors: list[str] = []
+
+    def up(env) -> None:
+        try:
+            _reset(env, osworld_full_tasks.CALC_CHROME_ID)
+        except Exception as e:  # reported below, with the others
+            errors.append(f"{type(e).__name__}: {e}")
+
+    try:
+        t0 = time.perf_counter()
+        threads = [threading.Thread(target=up, args=(env,)) for env in envs]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        bring_up = time.perf_counter() - t0
+        if errors:
+            raise RuntimeError(f"{len(errors)} of {SIDE_BY_SIDE} desktops failed: {errors[0]}")
+        time.sleep(5)  # let Chrome and Calc finish their start-up work before memory is read
+        stats, pss = [], []
+        for env in envs:
+            container = env.provider.container
+            memory = container.stats(stream=False).get("memory_stats", {})
+            stats.append(memory.get("usage", 0) / 2**20)
+            container.reload()
+            pss.append(_pss_mib(container.attrs["State"]["Pid"]))
+        load = _load()
+        steps = []
+        for i in range(step_runs):
+            env = envs[i % SIDE_BY_SIDE]
+            t = time.perf_counter()
+            env.step(STEP_ACTIONS[i % len(STEP_ACTIONS)])
+            steps.append((time.perf_counter() - t) * 1000)
+        scope = f"{SIDE_BY_SIDE} desktops, each Calc on an .xlsx + Chrome with one tab"
+        return {
+            "side_by_side_bring_up": Figure.single(bring_up, "s", f"{scope}, resets in parallel; {load}"),
+            "side_by_side_memory_stats": Figure.of(stats, "MiB", "per container, engine stats API (cgroup usage)"),
+            "side_by_side_memory_pss": Figure.of(pss, "MiB", "per container, PSS of its processes"),
+            "side_by_side_memory_total_pss": Figure.single(sum(pss), "MiB", f"{SIDE_BY_SIDE} containers together"),
+            "side_by_side_step": Figure.of(steps, "ms", f"screenshot obs, while all {SIDE_BY_SIDE} are up; {_load()}"),
+        }
+    finally:
+        for env in envs:
+            env.close()
+
+
+def run(quick: bool) -> dict[str, Figure]:
+    folder = osworld_full_tasks.write(tempfile.mkdtemp(prefix="steprl-bench-osworld-full-"))
+    runs, step_runs = (3, 8) if quick else (12, 40)
+    figures = {"load_before": Figure.single(os.getloadavg()[0], "", _load())}
+    parts = [_resets, _a11y_steps]
+    if os.environ.get("STEPRL_BENCH_SKIP_SIDE_BY_SIDE") != "1":
+        parts.append(_side_by_side)
+    for part in parts:
+        measured = part(folder, runs, step_runs) if part is _resets else part(folder, step_runs)
+        show(part.__name__.strip("_"), measured)  # as they come: the whole run takes minutes
+        figures.update(measured)
+    return figures
+
+
+if __name__ == "__main__":
+    main("osworld_full", run)
