@@ -40,19 +40,25 @@ def candidates(taskset) -> tuple[list[str], Counter]:
 
 
 def cause(error: str) -> str:
-    """The first line of a setup error, with quoted values and numbers folded, so one cause groups once."""
-    line = error.strip().splitlines()[0] if error.strip() else "(empty error)"
-    line = re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", line)
-    return re.sub(r"\d+(\.\d+)?", "N", line)[:160]
+    """A setup error folded so that one cause groups once: its first line with the command left out and numbers
+    folded, and the last line of the output when there is more (usually the program's own reason)."""
+    lines = [line.strip() for line in error.strip().splitlines() if line.strip()] or ["(empty error)"]
+    head = re.sub(r"""failed: (['"]).*\1 (exited with status|did not reach)""", r"failed: <command> \2", lines[0])
+    head = re.sub(r"\d+(\.\d+)?", "N", head)[:160]
+    return head + (f" … {lines[-1][:120]}" if len(lines) > 1 else "")
 
 
-def sweep(folder: str, domain: str | None = None, limit: int | None = None, log=print) -> dict:
+def sweep(folder: str, domain: str | None = None, limit: int | None = None, only=(), log=print) -> dict:
+    from steprl_envs.desktop import image
     from steprl_envs.osworld.env import OSWorldEnv
 
-    env = OSWorldEnv(provider="docker", image="full", tasks=folder, observation="screenshot", max_steps=1)
+    tag = image.ensure_image(kind="full")  # built from these sources (a build takes minutes the first time)
+    env = OSWorldEnv(provider="docker", image=tag, tasks=folder, observation="screenshot", max_steps=1)
     ids, skipped = candidates(env.taskset)
     if domain:
         ids = [i for i in ids if env.taskset.registry.get(i).domain == domain]
+    if only:
+        ids = [i for i in ids if i in set(only)]
     ids = ids[:limit] if limit else ids
     per_domain: dict[str, Counter] = defaultdict(Counter)
     errors: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -104,18 +110,44 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
+def figures(result: dict) -> dict:
+    """The sweep as benchmark figures (``bench/results/osworld_official_resets.json``): reset OK per domain."""
+    from bench.common import Figure
+
+    out = {}
+    total = Counter()
+    for dom, c in result["domains"].items():
+        causes = result["errors"].get(dom, {})
+        why = "; ".join(f"{len(ids)} x {text}" for text, ids in causes.items())
+        out[f"reset_ok_{dom}"] = Figure.single(
+            c.get("ok", 0), "tasks", f"of {c.get('tried', 0)} tried" + (f"; {why}" if why else "")
+        )
+        total.update(c)
+    skipped = ", ".join(f"{k}: {v}" for k, v in sorted(result["skipped"].items()))
+    out["reset_ok_all"] = Figure.single(total["ok"], "tasks", f"of {total['tried']} tried; not tried: {skipped}")
+    if result["reset_s_median"] is not None:
+        out["reset_median"] = Figure.single(result["reset_s_median"], "s", "per task, fresh container + its setup")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", help="an official evaluation_examples folder")
     parser.add_argument("--domain", help="only this domain")
     parser.add_argument("--limit", type=int, help="at most this many tasks")
-    parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--task", action="append", default=[], help="only this task (domain/id); repeatable")
+    parser.add_argument("--json", help="also write the whole result (task ids by cause) to this file")
+    parser.add_argument("--save", action="store_true", help="write bench/results/osworld_official_resets.json")
     args = parser.parse_args(argv)
-    result = sweep(args.folder, args.domain, args.limit, log=lambda s: print(s, file=sys.stderr, flush=True))
+    result = sweep(args.folder, args.domain, args.limit, args.task, log=lambda s: print(s, file=sys.stderr, flush=True))
     print(report(result))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(result, f, indent=2)
+    if args.save:
+        from bench.common import write
+
+        print(f"  -> {write('osworld_official_resets', figures(result))}")
     return 0
 
 
