@@ -15,7 +15,8 @@ pytestmark = [pytest.mark.container, pytest.mark.xdist_group("desktop-full")]
 
 
 def _live(engine) -> set[str]:  # noqa: F811
-    return {c.name for c in eng.labelled(engine)}
+    """Names of this process's desktop containers (other processes may run theirs beside)."""
+    return {c.name for c in eng.labelled(engine) if c.labels.get(eng.OWNER_LABEL) == eng.owner()}
 
 
 def test_revert_replaces_the_container_and_removes_the_old_one(engine, desktop_full_image, no_leaked_containers):  # noqa: F811
@@ -36,3 +37,27 @@ def test_revert_replaces_the_container_and_removes_the_old_one(engine, desktop_f
     finally:
         provider.stop()
     assert not set(names) & _live(engine)
+
+
+def test_warm_spare_is_swapped_in_on_revert(engine, desktop_full_image, no_leaked_containers):  # noqa: F811
+    provider = DockerProvider(desktop_full_image, client=engine, warm_spare=True)
+    provider.start()
+    try:
+        first = provider.container.name
+        deadline = time.monotonic() + 60  # the spare starts in the background
+        while len(_live(engine) - {first}) < 1 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        spare = (_live(engine) - {first}).pop()
+        provider.client().upload("/home/user/Desktop/mark.txt", b"used")
+        provider.revert()
+        assert provider.container.name == spare, "revert did not use the spare"
+        client = provider.client()
+        assert client.get_file("/home/user/Desktop/mark.txt") is None and client.screenshot().startswith(b"\x89PNG")
+        assert provider.health().ok
+    finally:
+        provider.stop()
+
+
+def test_warm_spare_needs_a_free_port():
+    with pytest.raises(ValueError, match="warm_spare"):
+        DockerProvider("full", port=5999, warm_spare=True)
