@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import json
 
-from .common import RESULTS_DIR, machine
+from .common import RESULTS_DIR
 
 OUT = RESULTS_DIR.parent / "RESULTS.md"
 
 
+def _machine(m: dict) -> str:
+    return f"{m.get('cores', '?')} cores, {m.get('cpu', '?')}, {m.get('memory_gib', '?')} GiB, Python {m.get('python', '?')}"
+
+
 def render() -> str:
-    m = machine()
     lines = [
         "# Benchmark results",
         "",
-        f"Machine: {m['cores']} cores, {m['cpu']}, {m['memory_gib']} GiB, Python {m['python']}.",
-        "Each figure is the median over repeated runs with [min .. max]; `n` is the number of runs.",
+        "Each figure is the median over repeated runs with [min .. max]; `n` is the number of runs. Each section",
+        "names the machine it was measured on: compare figures only within a section.",
         "",
     ]
     for path in sorted(RESULTS_DIR.glob("*.json")):
@@ -23,7 +26,7 @@ def render() -> str:
         lines += [
             f"## {data['name']}",
             "",
-            f"_measured {data.get('time', '?')}_",
+            f"_measured {data.get('time', '?')} on {_machine(data.get('machine') or {})}_",
             "",
             "| figure | median | unit | spread | n | note |",
             "|---|---:|---|---|---:|---|",

@@ -590,7 +590,8 @@ def decode_raw_screencap(data: bytes, code: int = 0) -> np.ndarray:
     if fmt != 1 or header not in (12, 16):
         raise DeviceError(f"unexpected screencap frame: {w}x{h} format {fmt}, {len(data)} bytes", "screencap")
     rgba = np.frombuffer(data, np.uint8, size, header).reshape(h, w, 4)
-    return np.ascontiguousarray(rgba[..., :3])
+    # A read-only view of the RGB channels, not a copy: copying 1080 x 2400 pixels costs about a third of a step.
+    return rgba[..., :3]
 
 
 _SAFE = re.compile(r"[\w.:/@%+,=-]+")
