@@ -207,7 +207,7 @@ def test_bad_task_input_is_reported_per_task_and_the_run_goes_on(tmp_path):
                     },
                 ),
             ),
-            ("os", _task("unknown-metric", [write_ok], {**ok_eval, "func": "compare_images"})),
+            ("os", _task("unknown-metric", [write_ok], {**ok_eval, "func": "not_a_metric"})),
             ("os", _task("fine", [*TERMINAL, write_ok], ok_eval)),
         ],
     )
@@ -220,9 +220,9 @@ def test_bad_task_input_is_reported_per_task_and_the_run_goes_on(tmp_path):
     try:
         assert "os/unknown-metric" not in env.task_ids() and "os/broken" not in env.task_ids()
         assert "os/unknown-metric" in env.task_ids(include_unsupported=True)
-        assert env.unsupported() == {"os/unknown-metric": ["unknown metric compare_images"]}
+        assert env.unsupported() == {"os/unknown-metric": ["unknown metric not_a_metric"]}
         assert "broken.json" in env.taskset.problems[0].path
-        with pytest.raises(UnsupportedTaskError, match="compare_images"):
+        with pytest.raises(UnsupportedTaskError, match="not_a_metric"):
             env.reset(options={"task_id": "unknown-metric"})
         for task_id, cause in (
             ("setup-fails", "setup step 0 (launch) failed"),
