@@ -140,21 +140,27 @@ class SportsTrackerActivitiesOnDate(_TracksAnswer):
         return [r["category"] for r in rows]
 
 
-class SportsTrackerActivitiesCountForWeek(_TracksAnswer):
-    template = (
-        "How many {category} activities did I do this week in the OpenTracks app? Assume the week starts from "
-        "Monday. Express your answer as a single integer."
-    )
+class _CategoryThisWeek(_TracksAnswer):
+    """Questions about one category's activities this week (Monday to the frozen date)."""
+
+    activities: ClassVar[tuple[int, int]] = (1, 4)  # how many such activities the week holds
 
     @classmethod
     def relevant(cls, rng):
         category = rng.choice(list(CATEGORIES))
-        days = rng.sample(range(9, 16), rng.randint(1, 4))
+        days = rng.sample(range(9, 16), rng.randint(*cls.activities))
         return {"category": category}, [activity(rng, category, datetime.date(2023, 10, d)) for d in days]
 
     @classmethod
     def excluded(cls, params, row):
         return params["category"] in row["category"] and in_week(row)
+
+
+class SportsTrackerActivitiesCountForWeek(_CategoryThisWeek):
+    template = (
+        "How many {category} activities did I do this week in the OpenTracks app? Assume the week starts from "
+        "Monday. Express your answer as a single integer."
+    )
 
     @classmethod
     def expected_of(cls, params, rows):
@@ -204,21 +210,12 @@ class SportsTrackerLongestDistanceActivity(_TracksAnswer):
         return [str(round(rows[0]["totaldistance"]))]
 
 
-class SportsTrackerTotalDurationForCategoryThisWeek(_TracksAnswer):
+class SportsTrackerTotalDurationForCategoryThisWeek(_CategoryThisWeek):
     template = (
         "What was the total duration of {category} activities in the OpenTracks app this week? Assume the week "
         "starts from Monday. Express your answer in minutes as a single integer."
     )
-
-    @classmethod
-    def relevant(cls, rng):
-        category = rng.choice(list(CATEGORIES))
-        days = rng.sample(range(9, 16), rng.randint(2, 3))
-        return {"category": category}, [activity(rng, category, datetime.date(2023, 10, d)) for d in days]
-
-    @classmethod
-    def excluded(cls, params, row):
-        return params["category"] in row["category"] and in_week(row)
+    activities = (2, 3)
 
     @classmethod
     def expected_of(cls, params, rows):
