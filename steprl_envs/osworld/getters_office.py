@@ -1,6 +1,6 @@
-"""Getters that look inside a presentation on the desktop: the audio or background image of a slide, fetched to
-the episode's cache folder (from inside the pptx, or from the desktop when the pptx links a file), plus OSWorld's
-``time_diff_range`` pass-through."""
+"""``background_image_in_slide``: the picture behind a slide of a presentation on the desktop, fetched to the
+episode's cache folder (from inside the pptx, or from the desktop when the pptx links a file). A slide's audio is
+``audio_in_slide`` in :mod:`steprl_envs.osworld.getters_apps`."""
 
 from __future__ import annotations
 
