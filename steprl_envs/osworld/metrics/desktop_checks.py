@@ -11,6 +11,7 @@ import tarfile
 import zipfile
 
 from . import METRICS
+from .general import ratio
 from .office import _need
 
 #: the clock ``compare_time_in_speedtest_results`` compares with (tests freeze it)
@@ -71,11 +72,10 @@ def fuzzy_place_math(result_file_path, rules) -> float:
     if result_file_path is None:
         return 0.0
     docx = _need("docx", "python-docx")
-    fuzz = _need("rapidfuzz.fuzz", "rapidfuzz")
     words = [w for para in docx.Document(result_file_path).paragraphs for w in para.text.split()]
     if len(words) != 3:
         return 0.0
-    return sum(max([0, *(fuzz.ratio(w, ans) / 100 for ans in rules["expected"])]) for w in words) / 3
+    return sum(max([0, *(ratio(w, ans) for ans in rules["expected"])]) for w in words) / 3
 
 
 @METRICS.register()
