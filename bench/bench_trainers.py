@@ -12,8 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bench_learning import ALGOS, common, train, warm_start  # noqa: E402
+from bench.bench_learning import common, train, warm_start  # noqa: E402
 from bench.common import Figure, main  # noqa: E402
+from trainers.config import ALGORITHMS as ALGOS  # noqa: E402
 
 ENV = "ALFWorld-v0"
 

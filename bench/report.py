@@ -35,6 +35,8 @@ def render() -> str:
             spread = f"{f['min']:.4g} .. {f['max']:.4g}" if f["runs"] > 1 else ""
             lines.append(f"| {key} | {f['median']:.4g} | {f['unit']} | {spread} | {f['runs']} | {f.get('note', '')} |")
         lines.append("")
+        if data.get("markdown"):  # a benchmark's own table (the learning comparison)
+            lines += [data["markdown"], ""]
     return "\n".join(lines)
 
 

@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .evaluation import parse_eval_sets
+
 ALGORITHMS = ("grpo", "gigpo", "step", "steppo", "stapo")
 
 
@@ -35,6 +37,11 @@ class TrainConfig:
     out: str = _f("runs/steprl", "output directory: metrics.jsonl, checkpoints/, curve.png")
     seed: int = _f(0, "seed of task sampling, generation and model initialisation")
     resume: bool = _f(False, "continue from the latest checkpoint in --out")
+    env_step_budget: int = _f(
+        0,
+        "stop once the training rollouts have taken this many env steps, evaluating the last iteration "
+        "(0: no budget); --iterations stays the cap, so comparisons under one budget set it high",
+    )
     checkpoint_every: int = _f(0, "save a checkpoint every N iterations (0: only at the end)")
     max_bad_iterations: int = _f(
         3,
@@ -50,6 +57,12 @@ class TrainConfig:
         8,
         "episodes in the fixed evaluation set: the first N training tasks (cycled when there "
         "are fewer), one episode each with a fixed env seed",
+    )
+    eval_sets: str = _f(
+        "train",
+        "evaluation sets, comma-separated: train (the first eval_tasks training tasks), val and test "
+        "(held-out tasks of the split, disjoint; the training tasks under unseen env seeds when the split has no "
+        "others); the first set gives eval_success_rate, each set eval_<set>_success_rate",
     )
     eval_greedy: bool = _f(
         True,
@@ -341,6 +354,9 @@ def _check(cfg: TrainConfig) -> None:
         raise ValueError(f"minibatches must be >= 0, got {cfg.minibatches}")
     if cfg.dual_clip != 0 and cfg.dual_clip <= 1:
         raise ValueError(f"dual_clip must be 0 (off) or > 1, got {cfg.dual_clip}")
+    if cfg.env_step_budget < 0:
+        raise ValueError(f"env_step_budget must be >= 0, got {cfg.env_step_budget}")
+    parse_eval_sets(cfg.eval_sets)
     if cfg.temperature <= 0:
         raise ValueError(f"temperature must be > 0, got {cfg.temperature}")
     for f in fields(TrainConfig):

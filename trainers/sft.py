@@ -21,10 +21,11 @@ import torch
 from steprl_envs.agents.prompting import History, PromptBuilder, extract_action
 
 from .config import TrainConfig
+from .evaluation import evaluate
 from .models import load_model, setup_torch
 from .policy import Policy
 from .rollout import Roller
-from .train import env_info, evaluate
+from .train import env_info, run_eval_sets
 
 
 def oracle_samples(
@@ -133,7 +134,7 @@ def run_sft(cfg: TrainConfig, log=print) -> dict:
         make_kwargs=make_kwargs,
     )
     try:
-        ev = evaluate(roller, task_ids, cfg)
+        ev = evaluate(roller, run_eval_sets(cfg, task_ids), cfg.eval_greedy)
     finally:
         roller.close()
     report = {

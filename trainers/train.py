@@ -18,7 +18,6 @@ import copy
 import json
 import math
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from steprl_envs.agents.prompting import PromptBuilder
 
 from .algorithms import ALGORITHMS
 from .config import TrainConfig
+from .evaluation import EvalSet, build_eval_sets, evaluate, parse_eval_sets
 from .models import load_model, setup_torch
 from .policy import Critic, Policy
 from .rollout import Roller
@@ -64,31 +64,22 @@ def env_info(cfg: TrainConfig) -> tuple[str, list[str], dict[str, Any]]:
         env.close()
 
 
-EVAL_SEED = 10_000_019
+def split_ids(cfg: TrainConfig) -> list[str]:
+    """Every task of the run's split (the held-out evaluation sets are drawn from those not trained on)."""
+    from steprl_envs.registration import make
+
+    env = make(cfg.env_id)
+    try:
+        return list(env.unwrapped.task_ids(cfg.task_split or None))
+    finally:
+        env.close()
 
 
-def eval_slots(task_ids: list[str], episodes: int) -> list[tuple[str, str]]:
-    """The fixed evaluation set: the first ``episodes`` tasks, cycling through the list when it is shorter."""
-    return [(task_ids[i % len(task_ids)],) * 2 for i in range(episodes)]
-
-
-def evaluate(roller: Roller, task_ids: list[str], cfg: TrainConfig) -> dict[str, float]:
-    """Success on the fixed evaluation set, with its binomial standard error ``sqrt(p (1 - p) / n)``.
-
-    The same slots, env seeds and (per-episode) sampling streams every time, and greedy decoding by default, so
-    two evaluations of the same weights give the same number and a change between iterations is the policy's."""
-    t0 = time.perf_counter()
-    trajs, stats = roller.run(eval_slots(task_ids, cfg.eval_tasks), seed=EVAL_SEED, greedy=cfg.eval_greedy)
-    n = max(len(trajs), 1)
-    p = sum(t.success for t in trajs) / n
-    return {
-        "eval_success_rate": p,
-        "eval_success_se": math.sqrt(p * (1 - p) / n),
-        "eval_episodes": len(trajs),
-        "eval_mean_score": sum(t.score for t in trajs) / n,
-        "eval_env_steps": stats.env_steps,
-        "time_eval_s": time.perf_counter() - t0,
-    }
+def run_eval_sets(cfg: TrainConfig, task_ids: list[str]) -> list[EvalSet]:
+    """The evaluation sets ``cfg.eval_sets`` of a run training on ``task_ids``."""
+    names = parse_eval_sets(cfg.eval_sets)
+    split = split_ids(cfg) if set(names) - {"train"} else task_ids
+    return build_eval_sets(names, task_ids, split, cfg.eval_tasks)
 
 
 def _finite(value: Any) -> Any:
@@ -136,6 +127,7 @@ class Trainer:
         )
         self.updater = Updater(self.policy, cfg, ref)
         self.algo = algo_cls(cfg, self.policy, self.updater, self.roller, self.task_ids, self.action_mode)
+        self.eval_sets = run_eval_sets(cfg, self.task_ids) if cfg.eval_every else []
         self.iteration, self.env_steps, self.episodes = 0, 0, 0
         if resume_dir:
             self._load_state(resume_dir)
@@ -182,9 +174,12 @@ class Trainer:
 
     # -- evaluation ----------------------------------------------------------------------------------------------
     def evaluate(self) -> dict[str, float]:
-        return evaluate(self.roller, self.task_ids, self.cfg)
+        return evaluate(self.roller, self.eval_sets, self.cfg.eval_greedy)
 
     # -- the loop ------------------------------------------------------------------------------------------------
+    def _budget_spent(self) -> bool:
+        return bool(self.cfg.env_step_budget) and self.env_steps >= self.cfg.env_step_budget
+
     def _write(self, line: dict[str, Any]) -> None:
         with (self.out / "metrics.jsonl").open("a") as f:
             f.write(json.dumps({k: _finite(v) for k, v in line.items()}) + "\n")
@@ -199,12 +194,13 @@ class Trainer:
                 self._write({"iteration": 0, "env_steps": 0, "episodes": 0, **self.evaluate()})
         bad = 0
         try:
-            while self.iteration < cfg.iterations:
+            while self.iteration < cfg.iterations and not self._budget_spent():
                 self.iteration += 1
                 m = self.algo.iterate(self.iteration)
                 self.env_steps += m["iter_env_steps"]
                 self.episodes += m["iter_episodes"]
-                if cfg.eval_every and self.iteration % cfg.eval_every == 0:
+                last = self.iteration == cfg.iterations or self._budget_spent()
+                if cfg.eval_every and (self.iteration % cfg.eval_every == 0 or last):
                     m.update(self.evaluate())
                 line = {"iteration": self.iteration, "env_steps": self.env_steps, "episodes": self.episodes, **m}
                 self._write(line)
@@ -214,7 +210,11 @@ class Trainer:
                         f"iteration {self.iteration}: no training samples (every group was empty, e.g. no "
                         "successful trajectory for STEP); the update was skipped"
                     )
-                if m["samples"] and (m["optimizer_steps"] == 0 or not math.isfinite(m["loss"])):
+                elif not m["optimizer_steps"] and not m["skipped_nonfinite"]:
+                    self.log(
+                        f"iteration {self.iteration}: every advantage was 0 (no signal); no optimiser step was taken"
+                    )
+                if m["skipped_nonfinite"] and not m["optimizer_steps"]:
                     bad += 1
                     self.log(
                         f"iteration {self.iteration}: the loss was not finite; the update was skipped "

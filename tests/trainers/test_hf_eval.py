@@ -11,12 +11,13 @@ from steprl_envs.agents.prompting import PromptBuilder
 from steprl_envs.core.recorder import iter_episodes
 from steprl_envs.eval.runner import EvalConfig, run_eval
 from trainers.config import make_config
+from trainers.evaluation import EVAL_SEED, eval_slots
 from trainers.hf_agent import resolve
 from trainers.models import load_model
 from trainers.policy import Policy
 from trainers.rollout import Roller
 from trainers.sft import run_sft
-from trainers.train import EVAL_SEED, env_info, eval_slots
+from trainers.train import env_info
 
 ENV = "steprl/Countdown-v0"
 

@@ -12,10 +12,10 @@ import torch
 
 from steprl_envs.agents.prompting import PromptBuilder
 from trainers.config import make_config
+from trainers.evaluation import eval_slots
 from trainers.models import load_model
 from trainers.policy import Policy
 from trainers.rollout import Roller
-from trainers.train import eval_slots
 
 ENV = "steprl/Countdown-v0"
 
@@ -94,7 +94,7 @@ def test_eval_slots_are_fixed_and_cycle():
 
 def test_a_rollout_round_and_an_evaluation_repeat_exactly(tmp_path):
     """Same weights, same seed: the same actions in every episode, although the pool finishes them unordered."""
-    from trainers.train import evaluate
+    from trainers.evaluation import build_eval_sets, evaluate
 
     env = "ALFWorld-v0"
     model, tok = load_model("tiny", env, seed=1)
@@ -115,7 +115,8 @@ def test_a_rollout_round_and_an_evaluation_repeat_exactly(tmp_path):
         slots = [(t, t) for t in tasks for _ in range(2)]
         runs = [roller.run(slots, seed=7)[0] for _ in range(2)]
         assert [[r.response for r in t.rows] for t in runs[0]] == [[r.response for r in t.rows] for t in runs[1]]
-        first, second = evaluate(roller, tasks, cfg), evaluate(roller, tasks, cfg)
+        sets = build_eval_sets(("train",), tasks, tasks, cfg.eval_tasks)
+        first, second = evaluate(roller, sets), evaluate(roller, sets)
     finally:
         roller.close()
     assert first["eval_episodes"] == 6 and first["eval_success_rate"] == second["eval_success_rate"]
