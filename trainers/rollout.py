@@ -1,7 +1,8 @@
 """Rollout: episodes run concurrently on a ``steprl_envs.pool`` env pool, one batched generation per poll.
 
-Each step becomes a :class:`StepRow` holding the exact prompt and response token ids used at generation time,
-their sampled log-probs and a hash of the raw observation (GiGPO/STAPO's anchor state). A retried episode (its
+Each step becomes a :class:`StepRow` holding the exact prompt and response token ids used at generation time
+(with the screenshots a vision-language prompt shows), their sampled log-probs and a hash of the raw observation
+(GiGPO/STAPO's anchor state). A retried episode (its
 worker died) starts its rows afresh; an episode whose every attempt failed is dropped and counted.
 """
 
@@ -41,6 +42,12 @@ class StepRow:
     #: Boxes ``(x0, y0, x1, y1)`` of the observation's elements in mark order (None: no accessibility tree), so that
     #: SL-GRPO's match can tell which element a click hits.
     boxes: tuple[tuple[int, int, int, int], ...] | None = None
+
+    @property
+    def images(self) -> tuple:
+        """The screenshots the prompt shows a vision-language policy (carried by ``prompt_ids``, a
+        :class:`~steprl_envs.agents.prompting.PromptIds`, so every rescoring of the row sees the same pixels)."""
+        return tuple(getattr(self.prompt_ids, "images", ()))
 
 
 @dataclass

@@ -16,6 +16,12 @@ Prompt layout (text envs and GUI envs differ only in the observation block)::
     Action:
 
 A model with a chat template (SmolLM2) gets the same text as one user message plus its generation prompt.
+
+A vision-language policy (the builder is given its processor) with ``gui_observation`` screenshot or both sees the
+screenshots themselves: ``Screenshot:`` is followed by an image placeholder instead of a size, ``history_images``
+earlier screenshots come on a ``Previous screenshots:`` line, and :meth:`PromptBuilder.build` returns
+:class:`PromptIds` whose ``images`` are those screenshots in placeholder order, so every later scoring of the
+prompt sees the same pixels.
 """
 
 from __future__ import annotations
@@ -30,6 +36,21 @@ _TAG = re.compile(r"<action>(.*?)</action>", re.DOTALL | re.IGNORECASE)
 
 
 _NUMS = re.compile(r"-?\d+(?:\.\d+)?")
+
+#: Where an image goes in a prompt's text before it is split into chat content parts (never typed by a user).
+IMAGE_MARK = "\x00image\x00"
+
+
+class PromptIds(list):
+    """A prompt's token ids (a ``list[int]``) and the screenshots its image placeholders stand for, in order
+    (empty for text prompts). Everything that passes prompt ids around carries the pixels with them."""
+
+    def __init__(self, ids=(), images=()):
+        super().__init__(ids)
+        self.images = tuple(images)
+
+    def __reduce__(self):
+        return (PromptIds, (list(self), self.images))
 
 
 @dataclass(frozen=True)
@@ -150,17 +171,28 @@ def mark_action(action: str, centres: tuple[tuple[int, int], ...]) -> str:
 
 
 def observation_text(
-    obs: dict[str, Any], chars: int, gui_observation: str = "a11y", a11y_format: str = "compact"
+    obs: dict[str, Any],
+    chars: int,
+    gui_observation: str = "a11y",
+    a11y_format: str = "compact",
+    image_mark: str | None = None,
 ) -> str:
     """The observation block: text envs' ``observation``; GUI envs' accessibility tree (``compact``: see
-    :func:`compact_a11y`; ``marks``: :func:`marked_a11y`; ``raw``: the env's text) and/or a description of the
-    screenshot (a text-only model sees no pixels). Cut to ``chars`` characters."""
+    :func:`compact_a11y`; ``marks``: :func:`marked_a11y`; ``raw``: the env's text) and/or the screenshot: its size
+    for a text-only model, ``image_mark`` (where the image goes) for a vision-language one. Cut to ``chars``
+    characters after the screenshot part."""
     if "observation" in obs and isinstance(obs["observation"], str):
         return obs["observation"][:chars]
     parts = []
     if gui_observation in ("screenshot", "both") and obs.get("screenshot") is not None:
         shape = getattr(obs["screenshot"], "shape", None)
-        parts.append(f"Screenshot: {shape[1]}x{shape[0]} pixels" if shape is not None else "Screenshot: present")
+        if image_mark is not None:
+            parts.append(f"Screenshot: {image_mark}")
+            chars += len(parts[-1])
+        elif shape is not None:
+            parts.append(f"Screenshot: {shape[1]}x{shape[0]} pixels")
+        else:
+            parts.append("Screenshot: present")
     if gui_observation in ("a11y", "both") and obs.get("a11y_tree"):
         view = {"raw": str, "marks": marked_a11y}.get(a11y_format, compact_a11y)
         tree = view(obs["a11y_tree"])
@@ -170,10 +202,12 @@ def observation_text(
 
 @dataclass
 class History:
-    """What one episode has done so far: each response and the observation text that followed it."""
+    """What one episode has done so far: each response and the observation text that followed it; ``screens``
+    keeps the screenshot shown at each step (by step index) when prompts show earlier screenshots."""
 
     responses: list[str] = field(default_factory=list)
     observations: list[str] = field(default_factory=list)
+    screens: dict[int, Any] = field(default_factory=dict)
 
     def add(self, response: str, next_observation: str) -> None:
         self.responses.append(response)
@@ -194,8 +228,12 @@ class PromptBuilder:
         a11y_format: str = "compact",
         max_prompt_tokens: int = 768,
         action_mode: str = "text",
+        history_images: int = 0,
     ):
-        self.tokenizer = tokenizer
+        #: A multimodal processor (it has an image processor) when the policy is a vision-language model.
+        self.processor = tokenizer if getattr(tokenizer, "image_processor", None) is not None else None
+        self.tokenizer = tokenizer.tokenizer if self.processor is not None else tokenizer
+        self.history_images = history_images
         self.history_window = history_window
         self.history_observations = history_observations
         self.observation_chars = observation_chars
@@ -203,7 +241,7 @@ class PromptBuilder:
         self.a11y_format = a11y_format
         self.max_prompt_tokens = max_prompt_tokens
         self.action_mode = action_mode
-        self.chat = bool(getattr(tokenizer, "chat_template", None))
+        self.chat = bool(getattr(tokenizer, "chat_template", None) or getattr(self.tokenizer, "chat_template", None))
 
     @classmethod
     def from_config(cls, tokenizer: Any, cfg: Any, action_mode: str) -> PromptBuilder:
@@ -216,9 +254,29 @@ class PromptBuilder:
             a11y_format=cfg.a11y_format,
             max_prompt_tokens=cfg.max_prompt_tokens,
             action_mode=action_mode,
+            history_images=getattr(cfg, "history_images", 0),
         )
 
-    def text(self, instruction: str, obs: dict[str, Any], history: History) -> str:
+    @property
+    def shows_images(self) -> bool:
+        """Whether prompts carry screenshots as images (a vision-language policy, screenshot or both)."""
+        return self.processor is not None and self.gui_observation in ("screenshot", "both")
+
+    def images(self, obs: dict[str, Any], history: History) -> list[Any]:
+        """The screenshots a step's prompt shows, oldest first: up to ``history_images`` earlier ones, then the
+        current one. Records the current one in ``history.screens`` (by step index, so rebuilding a step's prompt
+        is idempotent)."""
+        if not self.shows_images or obs.get("screenshot") is None:
+            return []
+        step = len(history.responses)
+        if self.history_images > 0:
+            history.screens[step] = obs["screenshot"]
+        earlier = [history.screens[i] for i in range(max(0, step - self.history_images), step) if i in history.screens]
+        return [*earlier, obs["screenshot"]]
+
+    def text(self, instruction: str, obs: dict[str, Any], history: History, earlier_images: int = 0) -> str:
+        """The prompt text; with ``earlier_images`` > 0 (and for the current screenshot of a vision-language
+        policy) image placeholders (:data:`IMAGE_MARK`) stand where the images go."""
         lines = [f"Task: {instruction}"]
         k = self.history_window
         if k > 0 and history.responses:
@@ -228,7 +286,10 @@ class PromptBuilder:
                 lines.append(f"{i + 1}. {history.responses[i]}")
                 if self.history_observations:
                     lines.append(f"   -> {history.observations[i][:200]}")
-        block = observation_text(obs, self.observation_chars, self.gui_observation, self.a11y_format)
+        if earlier_images:
+            lines.append("Previous screenshots: " + IMAGE_MARK * earlier_images)
+        mark = IMAGE_MARK if self.shows_images else None
+        block = observation_text(obs, self.observation_chars, self.gui_observation, self.a11y_format, mark)
         lines.append(f"Observation: {block}")
         admissible = obs.get("admissible_actions")
         if admissible:
@@ -272,8 +333,12 @@ class PromptBuilder:
             return ""
         return observation_text(obs, 200, self.gui_observation, self.a11y_format)
 
-    def encode(self, text: str) -> list[int]:
-        """Token ids of a prompt; longer than the budget, it keeps its head (the task) and its tail."""
+    def encode(self, text: str, images: list[Any] = ()) -> list[int]:
+        """Token ids of a prompt; longer than the budget, it keeps its head (the task) and its tail. With
+        ``images`` (one per :data:`IMAGE_MARK` in ``text``) the processor expands each placeholder into the image's
+        tokens, which a cut never splits."""
+        if self.processor is not None:
+            return self._encode_processor(text, list(images))
         if self.chat:
             ids = self.tokenizer.apply_chat_template(
                 [{"role": "user", "content": text}], add_generation_prompt=True, tokenize=True
@@ -287,8 +352,53 @@ class PromptBuilder:
             ids = ids[:head] + ids[len(ids) - (budget - head) :]
         return list(ids)
 
-    def build(self, instruction: str, obs: dict[str, Any], history: History) -> list[int]:
-        return self.encode(self.text(instruction, obs, history))
+    def _encode_processor(self, text: str, images: list[Any]) -> list[int]:
+        """A vision-language policy's prompt: one user message of text and image parts through the processor's
+        chat template; the processor gives each image its number of tokens."""
+        pieces = text.split(IMAGE_MARK)
+        if len(pieces) != len(images) + 1:
+            raise ValueError(f"the prompt has {len(pieces) - 1} image placeholders for {len(images)} images")
+        content: list[dict[str, str]] = []
+        for k, piece in enumerate(pieces):
+            if piece:
+                content.append({"type": "text", "text": piece})
+            if k < len(images):
+                content.append({"type": "image"})
+        if not getattr(self.processor, "chat_template", None):
+            raise ValueError("a vision-language policy needs a processor with a chat template (its image tokens)")
+        rendered = self.processor.apply_chat_template(
+            [{"role": "user", "content": content}], add_generation_prompt=True, tokenize=False
+        )
+        ids = list(self.processor(text=[rendered], images=[images] if images else None)["input_ids"][0])
+        return self._cut_keeping_special(ids)
+
+    def _cut_keeping_special(self, ids: list[int]) -> list[int]:
+        """``ids`` within the budget, dropping text tokens from the middle and never a special token (image spans,
+        image pads and chat markers stay whole); an error when the special tokens alone exceed it."""
+        budget = self.max_prompt_tokens
+        if len(ids) <= budget:
+            return [int(i) for i in ids]
+        special = set(self.tokenizer.all_special_ids)
+        image_token = getattr(self.processor, "image_token_id", None)
+        if image_token is not None:
+            special.add(image_token)
+        kept_special = sum(i in special for i in ids)
+        if kept_special > budget:
+            raise ValueError(
+                f"the prompt's images take {kept_special} tokens, more than max_prompt_tokens={budget}; raise "
+                "--max-prompt-tokens or lower --history-images"
+            )
+        text_budget = budget - kept_special
+        text_positions = [k for k, i in enumerate(ids) if i not in special]
+        head = text_budget // 4
+        keep = set(text_positions[:head]) | set(text_positions[len(text_positions) - (text_budget - head) :])
+        return [int(i) for k, i in enumerate(ids) if i in special or k in keep]
+
+    def build(self, instruction: str, obs: dict[str, Any], history: History) -> PromptIds:
+        """The step's prompt ids, carrying the screenshots it shows (see :meth:`images`)."""
+        images = self.images(obs, history)
+        text = self.text(instruction, obs, history, earlier_images=max(0, len(images) - 1))
+        return PromptIds(self.encode(text, images), images)
 
     def response_ids(self, action: str) -> list[int]:
         """Token ids of a response that states ``action`` and ends (the SFT target)."""
