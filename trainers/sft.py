@@ -1,7 +1,8 @@
 """SFT warm start: imitate the env's oracle so that a small model starts RL with a non-zero success rate.
 
 The oracle's episodes are recorded through the very prompt builder and history the rollout uses, so the SFT
-prompts are the RL prompts; the target of each step is the oracle action followed by EOS. The output directory
+prompts are the RL prompts (for a vision-language model, prompt ids that carry their screenshots, which every
+scoring pass of the fit feeds to the model); the target of each step is the oracle action followed by EOS. The output directory
 is a Hugging Face model directory: pass it to ``steprl train --model``.
 """
 

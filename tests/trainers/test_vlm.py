@@ -76,6 +76,25 @@ def test_screenshot_becomes_image_tokens(vlm, screens):
     assert a11y.build("x", both, History()).images == ()
 
 
+def test_a_long_prompt_is_cut_around_its_images(vlm, screens):
+    model, processor = vlm
+    first, _ = screens[0]
+    obs = {**first, "a11y_tree": "\n".join(f'<button name="Button number {k}"/>' for k in range(200))}
+    full = PromptBuilder(processor, gui_observation="both", action_mode="pyautogui", max_prompt_tokens=4096)
+    assert len(full.build(first["instruction"], obs, History())) > 200
+    cut = PromptBuilder(processor, gui_observation="both", action_mode="pyautogui", max_prompt_tokens=60)
+    prompt = cut.build(first["instruction"], obs, History())
+    assert len(prompt) == 60 and _image_tokens(processor, prompt) == 15
+    text = processor.tokenizer.decode(prompt)
+    assert text.startswith("<|im_start|>user\nTask:") and text.endswith("<|im_start|>assistant\n")
+    assert "<|vision_start|>" + "<|image_pad|>" * 15 + "<|vision_end|>" in text
+    with torch.no_grad():
+        assert torch.isfinite(Policy(model, processor).score([prompt], [[5]]).logp).all()
+    too_small = PromptBuilder(processor, gui_observation="both", action_mode="pyautogui", max_prompt_tokens=12)
+    with pytest.raises(ValueError, match="history-images"):
+        too_small.build(first["instruction"], obs, History())
+
+
 def test_pixels_reach_the_model(vlm, screens):
     model, processor = vlm
     policy = Policy(model, processor)
