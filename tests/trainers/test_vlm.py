@@ -215,3 +215,115 @@ def test_train_step_cli_runs_on_screenshots(tmp_path):
     model, processor = load_model(str(ckpt), "unused")
     assert type(model).__name__ == "Qwen2VLForConditionalGeneration"
     assert json.loads((ckpt / "trainer_state.json").read_text())["config"]["gui_observation"] == "screenshot"
+
+
+def _qwen2_5_vl(processor):
+    """A tiny Qwen2.5-VL sharing tiny-vlm's processor (the same image processor and vision tokens)."""
+    from transformers import Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration
+
+    tok = processor.tokenizer
+    ids = {t: tok.convert_tokens_to_ids(t) for t in ("<|image_pad|>", "<|video_pad|>", "<|vision_start|>")}
+    config = Qwen2_5_VLConfig(
+        text_config={
+            "vocab_size": len(tok),
+            "hidden_size": 64,
+            "intermediate_size": 128,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 4,
+            "num_key_value_heads": 2,
+            "rope_parameters": {"rope_type": "default", "rope_theta": 10000.0, "mrope_section": [2, 3, 3]},
+            "pad_token_id": tok.pad_token_id,
+            "eos_token_id": tok.eos_token_id,
+        },
+        vision_config={
+            "depth": 2,
+            "hidden_size": 32,
+            "intermediate_size": 64,
+            "num_heads": 2,
+            "out_hidden_size": 64,
+            "window_size": 56,
+            "fullatt_block_indexes": [1],
+        },
+        image_token_id=ids["<|image_pad|>"],
+        video_token_id=ids["<|video_pad|>"],
+        vision_start_token_id=ids["<|vision_start|>"],
+    )
+    torch.manual_seed(0)
+    return Qwen2_5_VLForConditionalGeneration(config), processor
+
+
+def _idefics3(_):
+    """A tiny Idefics3 (SmolVLM's architecture) with its own processor: 64x64 images of 4 tokens, no splitting."""
+    from transformers import Idefics3Config, Idefics3ForConditionalGeneration, Idefics3Processor
+    from transformers.models.idefics3.image_processing_pil_idefics3 import Idefics3ImageProcessorPil
+
+    from trainers.models import train_tokenizer
+
+    tok = train_tokenizer("Task: Observation: Screenshot: Action:")
+    tags = [f"<row_{i + 1}_col_{j + 1}>" for i in range(6) for j in range(6)]
+    special = ["<fake_token_around_image>", "<image>", "<end_of_utterance>", "<global-img>", *tags]
+    tok.add_special_tokens({"additional_special_tokens": special})
+    template = (
+        "{% for m in messages %}User:{% for c in m['content'] %}{% if c['type'] == 'image' %}<image>{% else %}"
+        "{{ c['text'] }}{% endif %}{% endfor %}<end_of_utterance>\n{% endfor %}"
+        "{% if add_generation_prompt %}Assistant:{% endif %}"
+    )
+    images = Idefics3ImageProcessorPil(
+        do_image_splitting=False, size={"longest_edge": 64}, max_image_size={"longest_edge": 64}
+    )
+    processor = Idefics3Processor(image_processor=images, tokenizer=tok, image_seq_len=4, chat_template=template)
+    config = Idefics3Config(
+        vision_config={
+            "hidden_size": 32,
+            "intermediate_size": 64,
+            "num_hidden_layers": 1,
+            "num_attention_heads": 2,
+            "image_size": 64,
+            "patch_size": 16,
+        },
+        text_config={
+            "model_type": "llama",
+            "vocab_size": len(tok),
+            "hidden_size": 64,
+            "intermediate_size": 128,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 4,
+            "num_key_value_heads": 4,
+            "pad_token_id": tok.pad_token_id,
+            "eos_token_id": tok.eos_token_id,
+        },
+        image_token_id=processor.image_token_id,
+        scale_factor=2,
+    )
+    torch.manual_seed(0)
+    return Idefics3ForConditionalGeneration(config), processor
+
+
+@pytest.mark.parametrize(
+    ("build", "kind"),
+    [(_qwen2_5_vl, "Qwen2_5_VLForConditionalGeneration"), (_idefics3, "Idefics3ForConditionalGeneration")],
+    ids=["qwen2_5_vl", "idefics3"],
+)
+def test_other_vlm_families_from_a_local_directory(build, kind, vlm, screens, tmp_path):
+    """Qwen2.5-VL (multimodal positions, like UI-TARS-1.5) and Idefics3 (1-D positions, SmolVLM's architecture)
+    load through the local-directory path and sample what they rescore, with the pixels reaching the model."""
+    model, processor = build(vlm[1])
+    model.save_pretrained(tmp_path)
+    processor.save_pretrained(tmp_path)
+    model, processor = load_model(str(tmp_path), "unused")
+    assert type(model).__name__ == kind
+    policy = Policy(model.eval(), processor)
+    builder = _builder(processor, history_images=1)
+    first, second = screens[0]
+    history = History()
+    prompts = [builder.build(first["instruction"], first, history)]
+    history.add("WAIT", "")
+    prompts.append(builder.build(first["instruction"], second, history))
+    gens = policy.generate(prompts, 8, generators=[torch.Generator().manual_seed(k) for k in range(2)])
+    with policy.evaluating():
+        scores = policy.score(prompts, [g.response_ids for g in gens])
+        inverted = policy.score([PromptIds(prompts[0], [255 - prompts[0].images[0]])], [gens[0].response_ids])
+    for i, g in enumerate(gens):
+        assert torch.allclose(torch.tensor(g.logprobs), scores.logp[i, : len(g.response_ids)], atol=1e-4)
+    n = len(gens[0].response_ids)
+    assert (inverted.logp[0, :n] - scores.logp[0, :n]).abs().max() > 1e-4
