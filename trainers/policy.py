@@ -120,7 +120,7 @@ class Policy:
         if self.processor is None:
             return {}
         dtype = next((model or self.model).parameters()).dtype
-        return vlm.pixel_inputs(self.processor, vlm.prompt_images(prompts), self.device, dtype)
+        return vlm.pixel_inputs(self.processor, prompts, self.device, dtype)
 
     def _forward_inputs(self, model, ids, attn, pos, pixels) -> dict[str, Any]:
         """Keyword arguments of a forward pass: with pixels, a model with multimodal positions gets no position ids
@@ -289,7 +289,7 @@ class Policy:
         if entropy:
             scores.entropy = -(logprobs.exp() * logprobs).sum(-1) * mask
         if values is not None:
-            scores.values = self._critic_values(ids, attn, pos, index, mask, values, self.pixels(prompts))
+            scores.values = self._critic_values(ids, attn, pos, index, mask, values, pixels)
         return scores
 
     def values(self, prompts: list[list[int]], responses: list[list[int]], level: str) -> torch.Tensor:

@@ -13,9 +13,12 @@ from the model's own ``rope_deltas``. Other models (Idefics3 / SmolVLM, text LMs
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
+
+import torch
 
 TINY_VLM = "tiny-vlm"
 
@@ -45,6 +48,7 @@ def text_tokenizer(obj: Any) -> Any:
     return obj.tokenizer if is_processor(obj) else obj
 
 
+@functools.cache
 def _image_only_processor_class():
     """Qwen2-VL's processor without a video processor: transformers builds the video one with torchvision, which a
     screenshot policy does not need. Saved under Qwen2-VL's own processor class, so AutoProcessor reads it back."""
@@ -78,7 +82,6 @@ def tiny_processor(env_id: str):
 
 def tiny_vlm(env_id: str, seed: int = 0, hidden: int = 128, layers: int = 2):
     """A randomly initialised small Qwen2-VL and its processor for ``env_id``."""
-    import torch
     from transformers import Qwen2VLConfig, Qwen2VLForConditionalGeneration
 
     processor = tiny_processor(env_id)
@@ -167,22 +170,39 @@ def prompt_images(prompts: list[list[int]]) -> list[list[Any]]:
     return [list(getattr(p, "images", ()) or ()) for p in prompts]
 
 
-def pixel_inputs(processor: Any, images: list[list[Any]], device: str, dtype=None) -> dict[str, Any]:
-    """The model's pixel inputs for a batch whose row ``i`` shows ``images[i]``; {} when no row has an image.
+def pixel_inputs(processor: Any, prompts: list[list[int]], device: str, dtype=None) -> dict[str, Any]:
+    """The model's pixel inputs for a batch of prompts whose row ``i`` shows ``prompts[i].images``; {} when no row
+    has an image.
 
-    Qwen2-VL-family processors (``merge_size``) take the images of every row in one flat list, their patches
-    concatenated in the order the image tokens appear; others (Idefics3) take one list per row."""
+    Qwen2-VL-family processors (``merge_size``) process each image on its own and the model takes the patches of
+    every image concatenated in the order the image tokens appear, so each prompt's part is computed once and kept
+    in its ``derived`` cache (rollout, reference, epochs and SFT passes reuse it). Others (Idefics3) pad the images
+    of a batch to one count per row and are processed per batch."""
+    images = prompt_images(prompts)
     if not any(images):
         return {}
     image_processor = processor.image_processor
     if hasattr(image_processor, "merge_size"):
-        out = image_processor(images=[im for row in images for im in row], return_tensors="pt")
+        parts = [_prompt_pixels(image_processor, p) for p, row in zip(prompts, images, strict=True) if row]
+        out = {k: torch.cat([part[k] for part in parts]) for k in parts[0]}
     else:
         out = image_processor(images=images, return_tensors="pt")
     inputs = {k: v.to(device) for k, v in out.items() if hasattr(v, "to")}
     if dtype is not None and "pixel_values" in inputs:
         inputs["pixel_values"] = inputs["pixel_values"].to(dtype)
     return inputs
+
+
+def _prompt_pixels(image_processor: Any, prompt: Any) -> dict[str, Any]:
+    key = ("pixels", id(image_processor))
+    derived = getattr(prompt, "derived", None)
+    if derived is not None and key in derived:
+        return derived[key]
+    out = image_processor(images=list(prompt.images), return_tensors="pt")
+    part = {k: v for k, v in out.items() if hasattr(v, "to")}
+    if derived is not None:
+        derived[key] = part
+    return part
 
 
 def mrope_module(model: Any) -> Any:

@@ -43,11 +43,14 @@ IMAGE_MARK = "\x00image\x00"
 
 class PromptIds(list):
     """A prompt's token ids (a ``list[int]``) and the screenshots its image placeholders stand for, in order
-    (empty for text prompts). Everything that passes prompt ids around carries the pixels with them."""
+    (empty for text prompts). Everything that passes prompt ids around carries the pixels with them. ``derived``
+    keeps what a model derives from the images (its pixel tensors), so that rescoring the prompt does not redo it;
+    it is not pickled."""
 
     def __init__(self, ids=(), images=()):
         super().__init__(ids)
         self.images = tuple(images)
+        self.derived: dict[Any, Any] = {}
 
     def __reduce__(self):
         return (PromptIds, (list(self), self.images))

@@ -108,6 +108,13 @@ def test_pixels_reach_the_model(vlm, screens):
         again = policy.score([PromptIds(prompt, prompt.images)], [response]).logp
         changed = [policy.score([p], [response]).logp for p in (inverted, other_screen)]
     assert torch.equal(base, again)
+    # The pixels a prompt keeps for rescoring are what the processor makes of its images in one batch.
+    from trainers.vlm import pixel_inputs
+
+    cached = pixel_inputs(processor, [prompt, inverted], "cpu")
+    direct = processor.image_processor(images=[*prompt.images, *inverted.images], return_tensors="pt")
+    assert prompt.derived and torch.equal(cached["pixel_values"], direct["pixel_values"])
+    assert torch.equal(cached["image_grid_thw"], direct["image_grid_thw"])
     for logp in changed:
         assert (logp - base).abs().max() > 1e-3
 
@@ -153,6 +160,15 @@ def test_sampled_logprobs_equal_rescoring(vlm, screens):
         assert len(g.response_ids) > 0
         sampled = torch.tensor(g.logprobs)
         assert torch.allclose(sampled, scores.logp[i, : len(g.response_ids)], atol=1e-4), i
+    # Without images (an a11y prompt) the same model takes explicit 1-D positions for its left padding.
+    a11y = PromptBuilder(processor, gui_observation="a11y", action_mode="pyautogui")
+    texts = [a11y.build(f["instruction"], s, History()) for f, s in screens] + [[5, 6, 7]]
+    assert all(not getattr(p, "images", ()) for p in texts) and len({len(p) for p in texts}) > 1
+    gens = policy.generate(texts, 8, generators=[torch.Generator().manual_seed(k) for k in range(len(texts))])
+    with policy.evaluating():
+        scores = policy.score(texts, [g.response_ids for g in gens])
+    for i, g in enumerate(gens):
+        assert torch.allclose(torch.tensor(g.logprobs), scores.logp[i, : len(g.response_ids)], atol=1e-4), i
 
 
 def test_critic_values_see_the_screenshot(vlm, screens):
