@@ -76,9 +76,10 @@ def split_ids(cfg: TrainConfig) -> list[str]:
 
 
 def run_eval_sets(cfg: TrainConfig, task_ids: list[str]) -> list[EvalSet]:
-    """The evaluation sets ``cfg.eval_sets`` of a run training on ``task_ids``."""
+    """The evaluation sets ``cfg.eval_sets`` of a run training on ``task_ids``. With an explicit ``--tasks`` list
+    the held-out sets replay those tasks under their own env seeds; otherwise they take the split's other tasks."""
     names = parse_eval_sets(cfg.eval_sets)
-    split = split_ids(cfg) if set(names) - {"train"} else task_ids
+    split = split_ids(cfg) if set(names) - {"train"} and not cfg.tasks else task_ids
     return build_eval_sets(names, task_ids, split, cfg.eval_tasks)
 
 

@@ -57,3 +57,15 @@ def test_a_budgeted_run_stops_at_the_budget_and_evaluates_every_set_at_its_end(t
         assert line["eval_val_episodes"] == line["eval_test_episodes"] == 2
         assert line["eval_success_rate"] == line["eval_val_success_rate"]
     assert all("eval_val_success_rate" not in line for line in lines[1:-1])
+
+
+def test_an_explicit_task_list_is_held_out_by_seed_not_swapped_for_other_tasks():
+    """MockGUI's demo trains on a task list: its val and test sets are those tasks on unseen layouts, not the
+    split's other tasks (which the model never saw in any form)."""
+    from trainers.train import run_eval_sets
+
+    tasks = ["desktop-settings-wifi-off", "desktop-settings-theme-dark"]
+    cfg = make_config({"env_id": "MockGUI-v0", "tasks": ",".join(tasks), "eval_sets": "val,test", "eval_tasks": 4})
+    val, test = run_eval_sets(cfg, tasks)
+    assert {t for t, _ in val.slots} == {t for t, _ in test.slots} == set(tasks)
+    assert val.seed != test.seed
