@@ -77,7 +77,11 @@ class TrainConfig:
     tasks: str = _f("", "comma-separated task ids to train on (overrides split and limit)")
     max_env_steps: int = _f(0, "episode step budget passed to the env (0: the env's default)")
     pool_size: int = _f(8, "env workers running episodes concurrently")
-    pool_backend: str = _f("thread", "env pool workers: thread (in-process) or process", choices=("thread", "process"))
+    pool_backend: str = _f(
+        "thread",
+        "env pool workers: thread (in-process), process, or ray (actors in a Ray cluster)",
+        choices=("thread", "process", "ray"),
+    )
     invalid_action_penalty: float = _f(0.1, "reward subtracted for a step whose response has no valid action")
 
     # > Sampling budget
@@ -205,6 +209,34 @@ class TrainConfig:
         0,
         "earlier screenshots shown as images besides the current one, when a vision-language model "
         "(--model tiny-vlm or an image-text-to-text directory) sees screenshots (STEP: 0)",
+    )
+
+    # > Rollout engine and devices
+    rollout_engine: str = _f(
+        "hf",
+        "what samples rollouts: hf (the policy's own loop) or vllm (colocated vllm.LLM on the same GPU, weights "
+        "synced after each update; needs CUDA and pip install vllm)",
+        choices=("hf", "vllm"),
+    )
+    recompute_old_logprobs: str = _f(
+        "auto",
+        "rescore the sampled tokens with the trainer for the old log-probs: auto (whenever the engine is not hf), "
+        "on or off",
+        choices=("auto", "on", "off"),
+    )
+    tis_cap: float = _f(
+        2.0,
+        "truncated importance sampling cap C: each token's policy-gradient term is weighted by "
+        "min(pi_trainer_old / pi_engine, C) when old log-probs are recomputed (0: no weighting)",
+    )
+    vllm_gpu_memory_utilization: float = _f(0.3, "share of the GPU memory vLLM takes for weights and KV cache")
+    vllm_max_model_len: int = _f(0, "vLLM context length (0: max_prompt_tokens + max_new_tokens + 64)")
+    vllm_sleep: bool = _f(
+        True, "put vLLM to sleep during the update (weights offloaded to CPU, KV cache freed) and wake it after"
+    )
+    ray_address: str = _f("auto", "Ray cluster joined when --pool-backend ray ('auto': the running cluster)")
+    ray_resources: str = _f(
+        "", 'custom Ray resources each env actor needs, as JSON (e.g. {"kvm": 1} for desktop VMs on KVM nodes)'
     )
 
     # > SFT warm start (steprl sft)
@@ -372,6 +404,10 @@ def _check(cfg: TrainConfig) -> None:
     parse_eval_sets(cfg.eval_sets)
     if cfg.temperature <= 0:
         raise ValueError(f"temperature must be > 0, got {cfg.temperature}")
+    if cfg.tis_cap < 0:
+        raise ValueError(f"tis_cap must be 0 (off) or > 0, got {cfg.tis_cap}")
+    if not 0 < cfg.vllm_gpu_memory_utilization < 1:
+        raise ValueError(f"vllm_gpu_memory_utilization must be in (0, 1), got {cfg.vllm_gpu_memory_utilization}")
     for f in fields(TrainConfig):
         if "choices" in f.metadata and getattr(cfg, f.name) not in f.metadata["choices"]:
             raise ValueError(f"{f.name} must be one of {f.metadata['choices']}, got {getattr(cfg, f.name)!r}")

@@ -98,6 +98,22 @@ class RolloutStats:
     time_generate_s: float = 0.0
 
 
+def make_pool(
+    env_id: str,
+    size: int,
+    backend: str,
+    ray_address: str,
+    make_kwargs: dict[str, Any],
+    ray_resources: dict[str, float] | None = None,
+):
+    """The env pool: in-process threads, local processes, or Ray actors anywhere in a cluster (``ray``)."""
+    if backend == "ray":
+        from steprl_envs.pool.ray_pool import RayPool
+
+        return RayPool(env_id, size, address=ray_address or None, resources=ray_resources, **make_kwargs)
+    return LocalPool(env_id, size, backend=backend, **make_kwargs)
+
+
 class Roller:
     """Runs requested episodes of one env on a pool with a policy; keeps the pool open across iterations."""
 
@@ -113,9 +129,14 @@ class Roller:
         temperature: float = 1.0,
         invalid_action_penalty: float = 0.0,
         make_kwargs: dict[str, Any] | None = None,
+        engine=None,
+        ray_address: str = "auto",
+        ray_resources: dict[str, float] | None = None,
     ):
-        self.pool = LocalPool(env_id, pool_size, backend=backend, **(make_kwargs or {}))
+        self.pool = make_pool(env_id, pool_size, backend, ray_address, make_kwargs or {}, ray_resources)
         self.policy, self.builder = policy, builder
+        #: What samples the responses (a :class:`trainers.engines.RolloutEngine`); None: the policy's own loop.
+        self.engine = engine if engine is not None else policy
         self.max_new_tokens, self.temperature = max_new_tokens, temperature
         self.penalty = invalid_action_penalty
         self._next_traj = 0
@@ -192,7 +213,7 @@ class Roller:
             )
         t0 = time.perf_counter()
         streams = [live[handle.episode_id][3] for handle, _, _ in turns]
-        gens = self.policy.generate(
+        gens = self.engine.generate(
             [p[0] for p in prompts], self.max_new_tokens, self.temperature, generators=streams, greedy=self._greedy
         )
         stats.time_generate_s += time.perf_counter() - t0

@@ -15,6 +15,7 @@ Output directory::
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import math
 import sys
@@ -27,6 +28,8 @@ from steprl_envs.agents.prompting import PromptBuilder
 
 from .algorithms import ALGORITHMS
 from .config import TrainConfig
+from .distributed import BroadcastRoller, Distributed, broadcast_generate
+from .engines import make_engine
 from .evaluation import EvalSet, build_eval_sets, evaluate, parse_eval_sets
 from .models import load_model, setup_torch
 from .policy import Critic, Policy
@@ -91,7 +94,10 @@ def _finite(value: Any) -> Any:
 
 class Trainer:
     def __init__(self, cfg: TrainConfig, log=print):
-        self.cfg, self.log = cfg, log
+        # Many processes (accelerate launch): rollouts on rank 0, the update sharded; see trainers.distributed.
+        self.dist = Distributed.from_env(cfg.device)
+        cfg = dataclasses.replace(cfg, device=self.dist.device(cfg.device))
+        self.cfg, self.log = cfg, (log if self.dist.is_main else lambda *a, **k: None)
         setup_torch(cfg.torch_threads)
         self.out = Path(cfg.out)
         self.ckpt_root = self.out / "checkpoints"
@@ -105,28 +111,42 @@ class Trainer:
             critic = Critic(model)
             if resume_dir and (resume_dir / "critic.pt").is_file():
                 critic.load_state_dict(torch.load(resume_dir / "critic.pt", map_location="cpu"))
+        self.dist.broadcast_module_(model)
+        if critic is not None:
+            self.dist.broadcast_module_(critic)
         self.policy = Policy(model, tokenizer, cfg.device, critic)
         ref = None
         if cfg.kl_coef > 0:
             ref_dir = self.ckpt_root / "reference"
             ref = load_model(str(ref_dir), cfg.env_id)[0] if resume_dir and ref_dir.is_dir() else copy.deepcopy(model)
             ref = ref.to(cfg.device).eval().requires_grad_(False)
-            if not resume_dir:
+            if not resume_dir and self.dist.is_main:
                 ref.save_pretrained(ref_dir)
                 tokenizer.save_pretrained(ref_dir)
+        self.dist.shard_policy_(self.policy.model)  # a sharded launch: rank 0 samples from a whole replica
+        sampler = self.policy if self.dist.replica is None else Policy(self.dist.replica, tokenizer, cfg.device)
         builder = PromptBuilder.from_config(tokenizer, cfg, self.action_mode)
-        self.roller = Roller(
-            cfg.env_id,
-            self.policy,
-            builder,
-            pool_size=cfg.pool_size,
-            backend=cfg.pool_backend,
-            max_new_tokens=cfg.max_new_tokens,
-            temperature=cfg.temperature,
-            invalid_action_penalty=cfg.invalid_action_penalty,
-            make_kwargs=make_kwargs,
-        )
-        self.updater = Updater(self.policy, cfg, ref)
+        self.engine = make_engine(cfg.rollout_engine, sampler, cfg) if self.dist.is_main else None
+        roller = None  # ranks other than 0 hold no env pool: their rollouts come by broadcast
+        if self.dist.is_main:
+            roller = Roller(
+                cfg.env_id,
+                self.policy,
+                builder,
+                pool_size=cfg.pool_size,
+                backend=cfg.pool_backend,
+                max_new_tokens=cfg.max_new_tokens,
+                temperature=cfg.temperature,
+                invalid_action_penalty=cfg.invalid_action_penalty,
+                make_kwargs=make_kwargs,
+                engine=self.engine,
+                ray_address=cfg.ray_address,
+                ray_resources=json.loads(cfg.ray_resources) if cfg.ray_resources else None,
+            )
+        self.roller = BroadcastRoller(roller, self.dist) if self.dist.enabled else roller
+        if self.dist.enabled:  # sampling inside an algorithm (SL-GRPO) also happens on rank 0 alone
+            self.policy.generate = broadcast_generate(sampler.generate if self.dist.is_main else None, self.dist)
+        self.updater = Updater(self.policy, cfg, ref, dist=self.dist, engine=self.engine)
         self.algo = algo_cls(cfg, self.policy, self.updater, self.roller, self.task_ids, self.action_mode)
         self.eval_sets = run_eval_sets(cfg, self.task_ids) if cfg.eval_every else []
         self.iteration, self.env_steps, self.episodes = 0, 0, 0
@@ -143,12 +163,17 @@ class Trainer:
 
     def save(self) -> Path:
         path = self.ckpt_root / f"iter_{self.iteration:05d}"
+        if self.dist.sharding:  # each rank holds its own shard of the optimiser state
+            path.mkdir(parents=True, exist_ok=True)
+            torch.save(self.updater.optimizer.state_dict(), path / f"optimizer.rank{self.dist.rank}.pt")
+        if not self.dist.is_main:  # the ranks hold the same weights; rank 0 writes them
+            return path
         path.mkdir(parents=True, exist_ok=True)
-        self.policy.model.save_pretrained(path)
+        (self.dist.replica if self.dist.replica is not None else self.policy.model).save_pretrained(path)
         self.policy.tokenizer.save_pretrained(path)
         if self.policy.critic is not None:
             torch.save(self.policy.critic.state_dict(), path / "critic.pt")
-        opt = {"policy": self.updater.optimizer.state_dict()}
+        opt = {} if self.dist.sharding else {"policy": self.updater.optimizer.state_dict()}
         if self.updater.critic_optimizer:
             opt["critic"] = self.updater.critic_optimizer.state_dict()
         torch.save(opt, path / "optimizer.pt")
@@ -168,6 +193,9 @@ class Trainer:
         self.iteration, self.env_steps, self.episodes = state["iteration"], state["env_steps"], state["episodes"]
         self.algo.load_state(state.get("algo", {}))
         opt = torch.load(path / "optimizer.pt", map_location="cpu")
+        shard = path / f"optimizer.rank{self.dist.rank}.pt"
+        if self.dist.sharding:
+            opt["policy"] = torch.load(shard, map_location="cpu", weights_only=False)
         self.updater.optimizer.load_state_dict(opt["policy"])
         if "critic" in opt and self.updater.critic_optimizer:
             self.updater.critic_optimizer.load_state_dict(opt["critic"])
@@ -182,15 +210,19 @@ class Trainer:
         return bool(self.cfg.env_step_budget) and self.env_steps >= self.cfg.env_step_budget
 
     def _write(self, line: dict[str, Any]) -> None:
+        if not self.dist.is_main:
+            return
         with (self.out / "metrics.jsonl").open("a") as f:
             f.write(json.dumps({k: _finite(v) for k, v in line.items()}) + "\n")
 
     def train(self) -> Path:
         cfg = self.cfg
-        self.out.mkdir(parents=True, exist_ok=True)
-        (self.out / "config.json").write_text(json.dumps(cfg.to_dict(), indent=1))
+        if self.dist.is_main:
+            self.out.mkdir(parents=True, exist_ok=True)
+            (self.out / "config.json").write_text(json.dumps(cfg.to_dict(), indent=1))
         if self.iteration == 0:
-            (self.out / "metrics.jsonl").write_text("")
+            if self.dist.is_main:
+                (self.out / "metrics.jsonl").write_text("")
             if cfg.eval_every:
                 self._write({"iteration": 0, "env_steps": 0, "episodes": 0, **self.evaluate()})
         bad = 0
@@ -236,10 +268,13 @@ class Trainer:
             raise
         finally:
             self.roller.close()
+            if self.engine is not None:
+                self.engine.close()
         path = self.save()
-        from .plot import plot_runs
+        if self.dist.is_main:
+            from .plot import plot_runs
 
-        plot_runs([self.out], self.out / "curve.png")
+            plot_runs([self.out], self.out / "curve.png")
         return path
 
 
@@ -275,5 +310,6 @@ def run(cfg: TrainConfig) -> int:
     except TrainingStopped as e:
         print(f"steprl train: {e}", file=sys.stderr)
         return 1
-    print(f"done: {cfg.iterations} iterations; checkpoint {path}; metrics {Path(cfg.out) / 'metrics.jsonl'}")
+    if trainer.dist.is_main:
+        print(f"done: {cfg.iterations} iterations; checkpoint {path}; metrics {Path(cfg.out) / 'metrics.jsonl'}")
     return 0

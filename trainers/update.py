@@ -10,7 +10,10 @@ weight decay would otherwise move the policy on a zero loss. The loss of a minib
 minibatch's own token (``token-mean``) or row (``seq-mean-token-mean``) count, whatever its micro-batches.
 
 Old log-probs are the ones recorded while sampling (the behaviour policy's own probabilities), so no extra
-forward pass is spent on them; the reference model is run once per batch, without gradients.
+forward pass is spent on them; the reference model is run once per batch, without gradients. When the rollout
+engine is not the policy's own loop (``recompute_old_logprobs``), the trainer rescores the sampled tokens for its
+old log-probs and weighs each token by the truncated importance ratio to the engine's (:mod:`trainers.correction`).
+Under many processes each minibatch's rows are sharded across the ranks (:mod:`trainers.distributed`).
 """
 
 from __future__ import annotations
@@ -21,8 +24,12 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from .correction import mismatch_stats, tis_weights, weigh_advantages
+from .distributed import Distributed
+from .engines import recompute_old_logprobs
 from .losses import aggregate, get_policy_loss, kl_k3, minibatch_norm, value_loss
 from .policy import Policy
+from .sharding import local
 
 
 @dataclass
@@ -52,6 +59,9 @@ class UpdateStats:
     steps: int = 0
     skipped_nonfinite: int = 0
     skipped_no_signal: int = 0
+    #: Metrics of the engine/trainer mismatch (``logp_gap``, ``tis_capped_frac``, ...) when old log-probs are
+    #: recomputed.
+    extra: dict[str, float] = field(default_factory=dict)
 
 
 def minibatch_slices(n_rows: int, minibatches: int, minibatch_size: int) -> list[tuple[int, int]]:
@@ -76,8 +86,12 @@ def _pad(rows: list[list[float]], width: int) -> torch.Tensor:
 class Updater:
     """Owns the optimisers and the reference model; ``update(batch)`` runs the epochs and returns averages."""
 
-    def __init__(self, policy: Policy, cfg, ref_model: nn.Module | None = None):
+    def __init__(
+        self, policy: Policy, cfg, ref_model: nn.Module | None = None, *, dist: Distributed | None = None, engine=None
+    ):
         self.policy, self.cfg, self.ref_model = policy, cfg, ref_model
+        self.dist, self.engine = dist or Distributed(), engine
+        self.recompute = recompute_old_logprobs(cfg)
         if ref_model is not None:
             ref_model.eval()  # the reference is scored without dropout
         self.optimizer = torch.optim.AdamW(policy.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
@@ -91,19 +105,44 @@ class Updater:
     def _ref_logprobs(self, batch: Batch) -> torch.Tensor | None:
         if self.ref_model is None or self.cfg.kl_coef == 0:
             return None
-        width = max(len(r) for r in batch.responses)
-        out = torch.zeros((len(batch), width), device=self.policy.device)
-        mb = self.cfg.micro_batch_size
         with torch.no_grad():
-            for s in range(0, len(batch), mb):
-                sc = self.policy.score(
-                    batch.prompts[s : s + mb],
-                    batch.responses[s : s + mb],
-                    model=self.ref_model,
-                    temperature=self.cfg.temperature,
-                )
-                out[s : s + mb, : sc.logp.shape[1]] = sc.logp
-        return out
+            return self._scored(batch, self.ref_model)
+
+    def old_logprobs(self, batch: Batch) -> torch.Tensor:
+        """``[R, L]``: the trainer's own log-probs of the sampled tokens under the current (pre-update) policy,
+        scored as a rollout would be (eval mode, no gradient); 0 on padding."""
+        with self.policy.evaluating():
+            return self._scored(batch, self.policy.model)
+
+    def _scored(self, batch: Batch, model: nn.Module) -> torch.Tensor:
+        """Log-probs of every row under ``model`` in micro-batches, each rank scoring its share of the rows."""
+        width = max(len(r) for r in batch.responses)
+
+        def fill(rows: list[int]) -> torch.Tensor:
+            return self.policy.score(
+                [batch.prompts[i] for i in rows],
+                [batch.responses[i] for i in rows],
+                model=model,
+                temperature=self.cfg.temperature,
+            ).logp
+
+        return self.dist.rows(len(batch), width, fill, self.policy.device, self.cfg.micro_batch_size)
+
+    def correct(
+        self, batch: Batch, old: torch.Tensor, adv: torch.Tensor, stats: UpdateStats
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The trainer's old log-probs ``[R, L]`` in place of the engine's ``old``, and the advantages weighted per
+        token by truncated IS (``[R, L]``; unchanged when ``tis_cap`` is 0); the mismatch metrics go to ``stats``."""
+        lengths = torch.tensor([len(r) for r in batch.responses], device=old.device)
+        mask = torch.arange(old.shape[1], device=old.device)[None, :] < lengths[:, None]
+        trainer_old = self.old_logprobs(batch)
+        if self.cfg.tis_cap > 0:
+            weights, tstats = tis_weights(trainer_old, old, mask, self.cfg.tis_cap)
+            adv = weigh_advantages(adv, weights)
+        else:
+            tstats = mismatch_stats(trainer_old, old, mask)
+        stats.extra.update(tstats)
+        return trainer_old, adv
 
     def update(self, batch: Batch) -> UpdateStats:
         cfg, policy = self.cfg, self.policy
@@ -111,9 +150,13 @@ class Updater:
         if len(batch) == 0:
             return stats
         width = max(len(r) for r in batch.responses)
+        if self.engine is not None:
+            self.engine.sleep()
         old = _pad(batch.old_logprobs, width).to(policy.device)
         ref = self._ref_logprobs(batch)
         adv = batch.advantages.to(policy.device)
+        if self.recompute:
+            old, adv = self.correct(batch, old, adv, stats)
         value_mode = None if batch.returns is None else ("step" if batch.returns.dim() == 1 else "token")
         sums = {"loss": 0.0, "pg": 0.0, "kl": 0.0, "clipfrac": 0.0, "vf": 0.0}
         policy.model.train()
@@ -138,12 +181,17 @@ class Updater:
             stats.loss, stats.pg_loss, stats.clipfrac = sums["loss"] / n, sums["pg"] / n, sums["clipfrac"] / n
             stats.kl = sums["kl"] / n if ref is not None else 0.0
             stats.value_loss = sums["vf"] / n if value_mode else math.nan
+        source = self.dist.refresh_replica(policy.model)  # sharded: gathers the weights on every rank
+        if self.engine is not None:
+            self.engine.sync_weights(source)
         return stats
 
     def _minibatch(self, batch, idx, old, ref, adv, value_mode, policy_signal=True) -> dict[str, float] | None:
         """One optimiser step over rows ``idx`` (in micro-batches); None when the loss was not finite. The policy
         and critic losses are normalised over the whole minibatch (see :func:`trainers.losses.aggregate`), so the
-        micro-batches' gradients add up to the minibatch's. Without ``policy_signal`` only the critic steps."""
+        micro-batches' gradients add up to the minibatch's. Without ``policy_signal`` only the critic steps. Each
+        rank runs its shard of the rows; the normalisers are the whole minibatch's, so the summed gradients are the
+        one-process gradient."""
         cfg, policy = self.cfg, self.policy
         self.optimizer.zero_grad(set_to_none=True)
         if self.critic_optimizer:
@@ -152,8 +200,10 @@ class Updater:
         lengths = [len(batch.responses[i]) for i in idx]
         norm = minibatch_norm(lengths, cfg.loss_agg)
         tokens = max(sum(lengths), 1)
-        for s in range(0, len(idx), cfg.micro_batch_size):
-            sub = idx[s : s + cfg.micro_batch_size]
+        finite = True
+        for sub in self.dist.micro_batches(idx, cfg.micro_batch_size):
+            padding = not sub  # a sharded policy's zero-weight pass, so that every rank runs as many passes
+            sub = sub or idx[:1]
             weight = len(sub) / len(idx)
             prompts = [batch.prompts[i] for i in sub]
             responses = [batch.responses[i] for i in sub]
@@ -187,21 +237,34 @@ class Updater:
                     old_v = old_v[:, :w] if old_v is not None else None
                 vf = value_loss(sc.values, returns, vmask, old_v, cfg.value_clip) * weight
                 loss = loss + vf
-            if not torch.isfinite(loss):
-                self.optimizer.zero_grad(set_to_none=True)
-                if self.critic_optimizer:
-                    self.critic_optimizer.zero_grad(set_to_none=True)
-                return None
+            if padding or not torch.isfinite(loss):
+                finite = finite and padding
+                if not self.dist.sharding:
+                    break
+                loss = torch.nan_to_num(loss) * 0.0  # sharded: the backward's collectives must still run
+                (loss + 0.0 * sc.logp.sum()).backward()
+                continue
             loss.backward()
             acc["loss"] += loss.item()
             acc["pg"] += pg.item()
             acc["kl"] += kl.item()
             acc["vf"] += vf.item()
             acc["clipfrac"] += pg_stats["clipfrac"] * float(mask.sum()) / tokens
+        if not self.dist.all_true(finite):
+            self.optimizer.zero_grad(set_to_none=True)
+            if self.critic_optimizer:
+                self.critic_optimizer.zero_grad(set_to_none=True)
+            return None
+        if self.dist.enabled:
+            acc = self.dist.sum(acc)
+            if not self.dist.sharding:  # FSDP has reduced a sharded policy's gradients already
+                self.dist.sum_grads_(policy.model.parameters())
+            if policy.critic is not None:
+                self.dist.sum_grads_(policy.critic.parameters())
         norms = [torch.nn.utils.clip_grad_norm_(policy.model.parameters(), cfg.max_grad_norm)]
         if self.critic_optimizer:
             norms.append(torch.nn.utils.clip_grad_norm_(policy.critic.parameters(), cfg.max_grad_norm))
-        if not all(torch.isfinite(n) for n in norms):
+        if not all(torch.isfinite(local(n)) for n in norms):
             return None
         if policy_signal:
             self.optimizer.step()

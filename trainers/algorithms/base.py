@@ -152,5 +152,6 @@ class Algorithm:
         }
         if ustats.value_loss == ustats.value_loss:
             metrics["value_loss"] = ustats.value_loss
+        metrics.update(ustats.extra)
         metrics.update(extra)
         return metrics
