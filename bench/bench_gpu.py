@@ -122,7 +122,7 @@ def bench_model(spec: str, engines: list[str], args, figures: dict[str, Figure])
     policy = Policy(model.to(dtype), tok, "cuda")
     count, prompt_len, new_tokens = (8, 128, 32) if args.quick else (64, 512, 128)
     runs = 1 if args.quick else 3
-    prompts = prompts_for(tok, count, prompt_len)
+    prompts = prompts_for(policy.text_tokenizer, count, prompt_len)  # text prompts, for a VLM too
     context = prompt_len + new_tokens
     for name in engines:
         try:

@@ -7,7 +7,10 @@ from __future__ import annotations
 import copy
 import json
 import math
+import subprocess
+import sys
 import types
+from pathlib import Path
 
 import pytest
 import torch
@@ -336,3 +339,12 @@ def test_the_vllm_engine_samples_reports_and_syncs_as_documented(base, tmp_path,
     engine.sync_weights(policy.model)
     assert llm.calls == [("sleep", 1), ("wake_up", ("weights",)), "load", ("wake_up", ("kv_cache",)), "reset"]
     assert set(llm.loaded) == set(policy.model.state_dict())
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="on a GPU the benchmark runs for real")
+def test_the_gpu_benchmark_says_it_skipped_on_cpu():
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, str(root / "bench" / "bench_gpu.py"), "--quick"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and "skipped: no CUDA GPU" in done.stdout
