@@ -69,10 +69,11 @@ class Distributed:
             return cls()
         import torch.distributed as dist
 
-        if not dist.is_initialized():
-            backend = "nccl" if device.startswith("cuda") else "gloo"
-            dist.init_process_group(backend=backend)
         local = int(os.environ.get("LOCAL_RANK", "0"))
+        if device.startswith("cuda"):
+            torch.cuda.set_device(local)  # NCCL's object collectives use the current device
+        if not dist.is_initialized():
+            dist.init_process_group(backend="nccl" if device.startswith("cuda") else "gloo")
         return cls(dist.get_world_size(), dist.get_rank(), local, sharding_from_env(dict(os.environ)))
 
     def device(self, device: str) -> str:

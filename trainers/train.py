@@ -111,10 +111,10 @@ class Trainer:
             critic = Critic(model)
             if resume_dir and (resume_dir / "critic.pt").is_file():
                 critic.load_state_dict(torch.load(resume_dir / "critic.pt", map_location="cpu"))
-        self.dist.broadcast_module_(model)
-        if critic is not None:
-            self.dist.broadcast_module_(critic)
         self.policy = Policy(model, tokenizer, cfg.device, critic)
+        self.dist.broadcast_module_(self.policy.model)  # every rank starts from rank 0's weights (on the device)
+        if self.policy.critic is not None:
+            self.dist.broadcast_module_(self.policy.critic)
         ref = None
         if cfg.kl_coef > 0:
             ref_dir = self.ckpt_root / "reference"
