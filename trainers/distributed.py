@@ -1,5 +1,5 @@
 """The update on many processes (``accelerate launch`` or ``torchrun``): data-parallel over the rows of each
-minibatch, every process holding the whole model.
+minibatch, every process holding the whole model (or, sharded, its slice of the policy; see below).
 
 Rollouts run on rank 0 only (its env pool and its engine); the finished trajectories are broadcast, so every rank
 builds the same batch, and every rank runs the same algorithm code with the same seeds (STEP's records, the task
