@@ -238,6 +238,11 @@ class TrainConfig:
     ray_resources: str = _f(
         "", 'custom Ray resources each env actor needs, as JSON (e.g. {"kvm": 1} for desktop VMs on KVM nodes)'
     )
+    dist_timeout_s: int = _f(
+        7200,
+        "under many processes, seconds a rank waits for the others before the run fails; the other ranks wait "
+        "out rank 0's whole rollout round, so it must exceed the longest round",
+    )
 
     # > SFT warm start (steprl sft)
     sft_tasks: int = _f(64, "tasks whose oracle trajectories form the SFT data (one episode each)")

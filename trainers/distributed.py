@@ -62,8 +62,9 @@ class Distributed:
         return self.rank == 0
 
     @classmethod
-    def from_env(cls, device: str = "cpu") -> Distributed:
-        """Join the process group the launcher describes in the environment (nothing to join: one process)."""
+    def from_env(cls, device: str = "cpu", timeout_s: float = 7200) -> Distributed:
+        """Join the process group the launcher describes in the environment (nothing to join: one process).
+        ``timeout_s`` bounds every collective, the broadcast that waits for rank 0's rollouts included."""
         world = int(os.environ.get("WORLD_SIZE", "1"))
         if world <= 1:
             return cls()
@@ -73,7 +74,11 @@ class Distributed:
         if device.startswith("cuda"):
             torch.cuda.set_device(local)  # NCCL's object collectives use the current device
         if not dist.is_initialized():
-            dist.init_process_group(backend="nccl" if device.startswith("cuda") else "gloo")
+            import datetime
+
+            dist.init_process_group(
+                backend="nccl" if device.startswith("cuda") else "gloo", timeout=datetime.timedelta(seconds=timeout_s)
+            )
         return cls(dist.get_world_size(), dist.get_rank(), local, sharding_from_env(dict(os.environ)))
 
     def device(self, device: str) -> str:

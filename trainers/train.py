@@ -95,7 +95,7 @@ def _finite(value: Any) -> Any:
 class Trainer:
     def __init__(self, cfg: TrainConfig, log=print):
         # Many processes (accelerate launch): rollouts on rank 0, the update sharded; see trainers.distributed.
-        self.dist = Distributed.from_env(cfg.device)
+        self.dist = Distributed.from_env(cfg.device, cfg.dist_timeout_s)
         cfg = dataclasses.replace(cfg, device=self.dist.device(cfg.device))
         self.cfg, self.log = cfg, (log if self.dist.is_main else lambda *a, **k: None)
         setup_torch(cfg.torch_threads)
