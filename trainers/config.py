@@ -244,6 +244,46 @@ class TrainConfig:
         "out rank 0's whole rollout round, so it must exceed the longest round",
     )
 
+    # > Memory
+    dtype: str = _f(
+        "float32",
+        "weights' dtype: float32, bfloat16 or float16 (float16 trains only LoRA adapters; see docs/trainers.md)",
+        choices=("float32", "bfloat16", "float16"),
+    )
+    gradient_checkpointing: bool = _f(
+        False, "recompute activations in the backward pass instead of storing them (less memory, ~30% more time)"
+    )
+    lora_rank: int = _f(
+        0,
+        "rank of LoRA adapters trained instead of the full weights (peft; 0: off); the KL reference is then the "
+        "base with the adapter disabled, not a second copy",
+    )
+    lora_alpha: float = _f(16.0, "LoRA scaling numerator (the update is scaled by alpha / rank)")
+    lora_dropout: float = _f(0.0, "dropout on the LoRA adapters' input")
+    lora_target_modules: str = _f(
+        "all-linear", "modules that get adapters: 'all-linear' or comma-separated names (e.g. q_proj,v_proj)"
+    )
+    critic_trunk: str = _f(
+        "separate",
+        "StepPO critic: separate (its own copy of the policy network) or shared (a value head on the policy's own "
+        "last hidden state, trained by the value loss alone; no second network)",
+        choices=("separate", "shared"),
+    )
+
+    # > Logging and progress
+    log_with: str = _f(
+        "",
+        "extra metric sinks beside metrics.jsonl, comma-separated: tensorboard (OUT/tensorboard), wandb "
+        "(offline run under OUT/wandb; upload later with 'wandb sync')",
+    )
+    wandb_project: str = _f("steprl", "W&B project name of the offline run")
+    progress: str = _f(
+        "auto",
+        "progress bars with ETA for rollout episodes and update minibatches: on, off or auto (on when stderr is a "
+        "terminal)",
+        choices=("auto", "on", "off"),
+    )
+
     # > SFT warm start (steprl sft)
     sft_tasks: int = _f(64, "tasks whose oracle trajectories form the SFT data (one episode each)")
     sft_epochs: int = _f(3, "passes over the SFT data")
@@ -413,6 +453,11 @@ def _check(cfg: TrainConfig) -> None:
         raise ValueError(f"tis_cap must be 0 (off) or > 0, got {cfg.tis_cap}")
     if not 0 < cfg.vllm_gpu_memory_utilization < 1:
         raise ValueError(f"vllm_gpu_memory_utilization must be in (0, 1), got {cfg.vllm_gpu_memory_utilization}")
+    from .memory import check_memory_options
+    from .tracking import check_log_with
+
+    check_memory_options(cfg)
+    check_log_with(cfg.log_with)
     for f in fields(TrainConfig):
         if "choices" in f.metadata and getattr(cfg, f.name) not in f.metadata["choices"]:
             raise ValueError(f"{f.name} must be one of {f.metadata['choices']}, got {getattr(cfg, f.name)!r}")

@@ -1,7 +1,7 @@
 """``steprl eval --agent hf:tiny|smollm2|PATH``: a local transformers causal LM, including what ``steprl train`` and
 ``steprl sft`` write.
 
-``PATH`` is a run folder (``checkpoints/latest`` names the checkpoint used), a checkpoint folder or any folder of
+``PATH`` is a run folder (``checkpoints/latest`` points at the checkpoint used), a checkpoint folder or any folder of
 Hugging Face weights. The prompts are built from the config the weights were trained with (the checkpoint's
 ``trainer_state.json``, else the run's ``config.json``, else an SFT folder's ``sft_metrics.json``; defaults when
 there is none), and decoding is the trainer's greedy evaluation (:meth:`trainers.policy.Policy.generate`), so that
@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -32,13 +33,16 @@ def resolve(spec: str) -> tuple[str, dict[str, Any] | None]:
         return spec, None
     run_config = None
     marker = path / "checkpoints" / "latest"
-    if marker.is_file():
-        ckpt = path / "checkpoints" / marker.read_text().strip()
-        if not ckpt.is_dir():
-            raise ValueError(f"{marker} names {marker.read_text().strip()!r}, which is not a checkpoint folder")
+    if marker.is_symlink() or marker.is_file():  # a link to the newest checkpoint (older runs: a text file naming it)
+        from .checkpointing import latest_checkpoint
+
+        named = os.readlink(marker) if marker.is_symlink() else marker.read_text().strip()
+        ckpt = latest_checkpoint(path / "checkpoints")
+        if ckpt is None:
+            raise ValueError(f"{marker} names {named!r}, which is not a checkpoint folder")
         run_config = path / "config.json"  # at a run's root it is the training config (in a checkpoint: the model's)
     else:
-        ckpt = path
+        ckpt = path.parent / os.readlink(path) if path.is_symlink() else path  # checkpoints/latest: its target
         if ckpt.parent.name == "checkpoints":
             run_config = ckpt.parent.parent / "config.json"
     state, sft = ckpt / "trainer_state.json", ckpt / "sft_metrics.json"
@@ -108,7 +112,7 @@ def load(model_path: str, env_id: str, action_mode: str, saved: dict[str, Any] |
     from steprl_envs.agents.prompting import PromptBuilder
 
     cfg = train_config(saved)
-    model, tokenizer = load_model(model_path, env_id, cfg.seed)
+    model, tokenizer = load_model(model_path, env_id, cfg.seed, dtype=cfg.dtype)
     model.eval()
     builder = PromptBuilder.from_config(tokenizer, cfg, action_mode)
     return _Shared(Policy(model, tokenizer), builder, cfg)

@@ -15,6 +15,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .memory import torch_dtype
+
 #: Text every tiny tokenizer sees besides the env's: the prompt template words and the action syntaxes.
 BASE_CORPUS = """\
 Task: Observation: Previous actions: Admissible actions: Accessibility tree: Screenshot: Action:
@@ -89,8 +91,9 @@ def train_tokenizer(corpus: str, vocab_size: int = 2048):
     )
 
 
-def tiny_model(env_id: str, seed: int = 0, hidden: int = 128, layers: int = 2):
-    """A randomly initialised small Llama and its offline tokenizer for ``env_id``."""
+def tiny_model(env_id: str, seed: int = 0, hidden: int = 128, layers: int = 2, dtype: str = "float32"):
+    """A randomly initialised small Llama and its offline tokenizer for ``env_id``, in ``dtype`` (initialised in
+    float32 first, so every dtype starts from the same weights)."""
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
 
@@ -109,7 +112,15 @@ def tiny_model(env_id: str, seed: int = 0, hidden: int = 128, layers: int = 2):
         eos_token_id=tokenizer.eos_token_id,
     )
     torch.manual_seed(seed)
-    return LlamaForCausalLM(config), tokenizer
+    return cast_weights(LlamaForCausalLM(config), dtype), tokenizer
+
+
+def cast_weights(model, dtype: str):
+    """``model`` with its parameters in ``dtype``; buffers (rotary frequencies) keep float32, as ``from_pretrained``
+    keeps them, so that a built model and its saved-and-reloaded copy compute alike."""
+    for param in model.parameters():
+        param.data = param.data.to(torch_dtype(dtype))
+    return model
 
 
 def smollm2_dir() -> tuple[Path, str]:
@@ -134,23 +145,23 @@ def setup_torch(threads: int) -> None:
     hf_logging.disable_progress_bar()
 
 
-def load_model(spec: str, env_id: str, seed: int = 0) -> tuple[Any, Any]:
-    """``(model, tokenizer)`` for ``tiny``, ``tiny-vlm``, ``smollm2`` or a local model directory; for a
-    vision-language model the second item is its processor. Raises ``FileNotFoundError`` with the accepted forms
-    when ``spec`` is none of them."""
-    import torch
+def load_model(spec: str, env_id: str, seed: int = 0, dtype: str = "float32") -> tuple[Any, Any]:
+    """``(model, tokenizer)`` for ``tiny``, ``tiny-vlm``, ``smollm2`` or a local model directory, with weights in ``dtype``
+    (float32, bfloat16 or float16); for a vision-language model the second item is its processor. Raises
+    ``FileNotFoundError`` with the accepted forms when ``spec`` is none of them."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from . import vlm
 
     if spec == "tiny":
-        return tiny_model(env_id, seed)
+        return tiny_model(env_id, seed, dtype=dtype)
     if spec == vlm.TINY_VLM:
-        return vlm.tiny_vlm(env_id, seed)
+        model, processor = vlm.tiny_vlm(env_id, seed)
+        return cast_weights(model, dtype), processor
     if spec == "smollm2":
         folder, gguf = smollm2_dir()
         tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=gguf)
-        model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=gguf, dtype=torch.float32)
+        model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=gguf, dtype=torch_dtype(dtype))
     else:
         path = Path(spec).expanduser()
         if not path.is_dir() or not (path / "config.json").is_file():
@@ -160,9 +171,9 @@ def load_model(spec: str, env_id: str, seed: int = 0) -> tuple[Any, Any]:
                 "Hugging Face model directory (an SFT or checkpoint output works)"
             )
         if vlm.is_vlm_dir(path):
-            return vlm.load_vlm(path, torch.float32)
+            return vlm.load_vlm(path, torch_dtype(dtype))
         tokenizer = AutoTokenizer.from_pretrained(path)
-        model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+        model = AutoModelForCausalLM.from_pretrained(path, dtype=torch_dtype(dtype))
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     return model, tokenizer

@@ -47,15 +47,33 @@ class Scores:
 
 
 class Critic(nn.Module):
-    """A value model: a copy of the policy's network with a scalar head on its last hidden state (StepPO's critic
-    is a separate model initialised from the policy checkpoint)."""
+    """A value model: a scalar head on the last hidden state of a copy of the policy's network (StepPO's critic is
+    a separate model initialised from the policy checkpoint), or with ``shared`` on the policy's own network.
 
-    def __init__(self, lm: nn.Module):
+    A shared trunk is held outside the module's parameters, so the critic's optimiser, gradient clipping and
+    ``critic.pt`` see only the head, and the head reads detached hidden states: the value loss trains the head
+    alone and the policy's weights move by the policy loss only, as with a separate critic."""
+
+    def __init__(self, lm: nn.Module, shared: bool = False):
         super().__init__()
-        self.lm = copy.deepcopy(lm)
-        self.head = nn.Linear(self.lm.config.get_text_config().hidden_size, 1)
+        self.shared = shared
+        if shared:
+            self._trunk = (lm,)  # a tuple, so that nn.Module does not register (or copy, or save) the policy
+        else:
+            self.lm = copy.deepcopy(lm)
+        self.head = nn.Linear(lm.config.get_text_config().hidden_size, 1)
         nn.init.zeros_(self.head.weight)
         nn.init.zeros_(self.head.bias)
+
+    @property
+    def trunk(self) -> nn.Module:
+        return self._trunk[0] if self.shared else self.lm
+
+    def value_of(self, hidden: torch.Tensor) -> torch.Tensor:
+        """``[B, T]`` values from ``[B, T, H]`` last hidden states (any dtype; the head stays float32)."""
+        if self.shared:
+            hidden = hidden.detach()
+        return self.head(hidden.to(self.head.weight.dtype)).squeeze(-1)
 
     def forward(
         self,
@@ -64,14 +82,14 @@ class Critic(nn.Module):
         position_ids: torch.Tensor | None,
         **visual: Any,
     ):
-        out = self.lm(
+        out = self.trunk(
             input_ids=input_ids,
             attention_mask=attention_mask,
             output_hidden_states=True,
             **_positions(position_ids),
             **visual,
         )
-        return self.head(out.hidden_states[-1]).squeeze(-1)
+        return self.value_of(out.hidden_states[-1])
 
 
 def _positions(position_ids: torch.Tensor | None) -> dict[str, torch.Tensor]:
@@ -87,7 +105,8 @@ def _cache(result: Any) -> Any:
 
 def _cache_name(model: nn.Module) -> str:
     """The keyword a model's forward takes its KV cache by (``cache`` in newer transformers)."""
-    return "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+    inner = model.get_base_model() if hasattr(model, "get_base_model") else model  # a peft model passes it on
+    return "cache" if "cache" in inspect.signature(inner.forward).parameters else "past_key_values"
 
 
 def _right_pad(seqs: list[list[int]], pad: int, device: str) -> tuple[torch.Tensor, torch.Tensor]:
@@ -256,13 +275,16 @@ class Policy:
             index[i, : len(r)] = torch.arange(len(p) - 1, len(p) - 1 + len(r), device=self.device)
         return ids, attn, pos, targets, mask.bool(), index
 
-    def _critic_values(self, ids, attn, pos, index, mask, level: str, pixels=None) -> torch.Tensor:
+    def _critic_values(self, ids, attn, pos, index, mask, level: str, pixels=None, hidden=None) -> torch.Tensor:
         if self.critic is None:
             raise ValueError("values were asked for but this policy has no critic")
-        inputs = self._forward_inputs(self.critic.lm, ids, attn, pos, pixels or {})
-        v = self.critic(
-            inputs.pop("input_ids"), inputs.pop("attention_mask"), inputs.pop("position_ids", None), **inputs
-        )
+        if hidden is not None:  # a shared trunk: the policy's own pass gave the hidden states
+            v = self.critic.value_of(hidden)
+        else:
+            inputs = self._forward_inputs(self.critic.trunk, ids, attn, pos, pixels or {})
+            v = self.critic(
+                inputs.pop("input_ids"), inputs.pop("attention_mask"), inputs.pop("position_ids", None), **inputs
+            )
         return v.gather(1, index)[:, 0] if level == "step" else v.gather(1, index) * mask
 
     def score(
@@ -281,7 +303,10 @@ class Policy:
         model = model if model is not None else self.model
         ids, attn, pos, targets, mask, index = self._inputs(prompts, responses)
         pixels = self.pixels(prompts, model)
-        logits = model(**self._forward_inputs(model, ids, attn, pos, pixels)).logits.float() / temperature
+        # A critic on the policy's trunk reads this very pass's last hidden state (no second forward pass).
+        shared = values is not None and model is self.model and getattr(self.critic, "shared", False)
+        out = model(**self._forward_inputs(model, ids, attn, pos, pixels), output_hidden_states=shared)
+        logits = out.logits.float() / temperature
         picked = logits.gather(1, index[:, :, None].expand(-1, -1, logits.shape[-1]))
         logprobs = torch.log_softmax(picked, dim=-1)
         logp = logprobs.gather(-1, targets[:, :, None]).squeeze(-1) * mask
@@ -289,7 +314,8 @@ class Policy:
         if entropy:
             scores.entropy = -(logprobs.exp() * logprobs).sum(-1) * mask
         if values is not None:
-            scores.values = self._critic_values(ids, attn, pos, index, mask, values, pixels)
+            hidden = out.hidden_states[-1] if shared else None
+            scores.values = self._critic_values(ids, attn, pos, index, mask, values, pixels, hidden)
         return scores
 
     def values(self, prompts: list[list[int]], responses: list[list[int]], level: str) -> torch.Tensor:

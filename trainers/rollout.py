@@ -141,6 +141,8 @@ class Roller:
         self.penalty = invalid_action_penalty
         self._next_traj = 0
         self._greedy = False
+        #: ``progress(description, total)`` -> a bar with ``update(n)`` and ``close()`` (see trainers.tracking).
+        self.progress = None
 
     def close(self) -> None:
         self.pool.close()
@@ -172,8 +174,11 @@ class Roller:
         live: dict[str, tuple[Trajectory, History, str, torch.Generator]] = {}
         finished: list[Trajectory] = []
         self.pool.submit(requests)
+        bar = self.progress("rollout", len(requests)) if self.progress else None
         while self.pool.pending:
             turns, results = self.pool.poll(min_ready=self.pool.size)
+            if bar is not None and results:
+                bar.update(len(results))
             for res in results:
                 entry = live.pop(res.episode_id, None)
                 if not res.ok or entry is None:
@@ -184,6 +189,8 @@ class Roller:
                 finished.append(traj)
             if turns:
                 self._act(turns, live, stats)
+        if bar is not None:
+            bar.close()
         stats.episodes = len(finished)
         return sorted(finished, key=lambda t: t.traj_id), stats
 

@@ -5,16 +5,18 @@ Output directory::
 
     metrics.jsonl              one JSON object per iteration (iteration 0: the evaluation before training)
     config.json                the resolved config
-    checkpoints/iter_NNNNN/    Hugging Face model + tokenizer, critic.pt, optimizer.pt, trainer_state.json
-    checkpoints/latest         name of the newest checkpoint
+    checkpoints/iter_NNNNN/    Hugging Face model + tokenizer (LoRA: merged weights, and adapter/), critic.pt,
+                               optimizer.pt, rng_state.pt, trainer_state.json
+    checkpoints/latest         relative symlink to the newest checkpoint (from_pretrained loads it)
     checkpoints/reference/     the frozen reference policy (when kl_coef > 0), so a resumed run keeps it
+    checkpoints/base/          LoRA runs: the base weights (the reference, and what the adapters sit on)
+    tensorboard/, wandb/       with --log-with
     success_rates.sqlite       STEP's success-rate record
     curve.png                  the learning curve
 """
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import json
 import math
@@ -27,13 +29,16 @@ import torch
 from steprl_envs.agents.prompting import PromptBuilder
 
 from .algorithms import ALGORITHMS
+from .checkpointing import latest_checkpoint, load_rng, point_latest, save_rng
 from .config import TrainConfig
 from .distributed import BroadcastRoller, Distributed, broadcast_generate
 from .engines import make_engine
 from .evaluation import EvalSet, build_eval_sets, evaluate, parse_eval_sets
-from .models import load_model, setup_torch
-from .policy import Critic, Policy
+from .memory import make_critic, make_reference, prepare_policy, save_policy
+from .models import setup_torch
+from .policy import Policy
 from .rollout import Roller
+from .tracking import Tracker, progress_factory
 from .update import Updater
 
 
@@ -102,27 +107,14 @@ class Trainer:
         self.out = Path(cfg.out)
         self.ckpt_root = self.out / "checkpoints"
         self.action_mode, self.task_ids, make_kwargs = env_info(cfg)
-        resume_dir = self._latest() if cfg.resume else None
-        model_spec = str(resume_dir) if resume_dir else cfg.model
-        model, tokenizer = load_model(model_spec, cfg.env_id, cfg.seed)
+        model, tokenizer, resume_dir = prepare_policy(cfg, self.log, save=self.dist.is_main)  # dtype, LoRA, ...
         algo_cls = ALGORITHMS[cfg.algo]
-        critic = None
-        if algo_cls.needs_critic:
-            critic = Critic(model)
-            if resume_dir and (resume_dir / "critic.pt").is_file():
-                critic.load_state_dict(torch.load(resume_dir / "critic.pt", map_location="cpu"))
+        critic = make_critic(model, cfg, resume_dir) if algo_cls.needs_critic else None
         self.policy = Policy(model, tokenizer, cfg.device, critic)
         self.dist.broadcast_module_(self.policy.model)  # every rank starts from rank 0's weights (on the device)
         if self.policy.critic is not None:
             self.dist.broadcast_module_(self.policy.critic)
-        ref = None
-        if cfg.kl_coef > 0:
-            ref_dir = self.ckpt_root / "reference"
-            ref = load_model(str(ref_dir), cfg.env_id)[0] if resume_dir and ref_dir.is_dir() else copy.deepcopy(model)
-            ref = ref.to(cfg.device).eval().requires_grad_(False)
-            if not resume_dir and self.dist.is_main:
-                ref.save_pretrained(ref_dir)
-                tokenizer.save_pretrained(ref_dir)
+        ref = make_reference(model, tokenizer, cfg, resume_dir, save=self.dist.is_main)
         self.dist.shard_policy_(self.policy.model)  # a sharded launch: rank 0 samples from a whole replica
         sampler = self.policy if self.dist.replica is None else Policy(self.dist.replica, tokenizer, cfg.device)
         builder = PromptBuilder.from_config(tokenizer, cfg, self.action_mode)
@@ -147,6 +139,11 @@ class Trainer:
         if self.dist.enabled:  # sampling inside an algorithm (SL-GRPO) also happens on rank 0 alone
             self.policy.generate = broadcast_generate(sampler.generate if self.dist.is_main else None, self.dist)
         self.updater = Updater(self.policy, cfg, ref, dist=self.dist, engine=self.engine)
+        progress = progress_factory(cfg.progress) if self.dist.is_main else None
+        if roller is not None:
+            roller.progress = progress
+        self.updater.progress = progress
+        self.tracker: Tracker | None = None  # opened by train()
         self.algo = algo_cls(cfg, self.policy, self.updater, self.roller, self.task_ids, self.action_mode)
         self.eval_sets = run_eval_sets(cfg, self.task_ids) if cfg.eval_every else []
         self.iteration, self.env_steps, self.episodes = 0, 0, 0
@@ -155,11 +152,7 @@ class Trainer:
 
     # -- checkpoints ---------------------------------------------------------------------------------------------
     def _latest(self) -> Path | None:
-        marker = self.ckpt_root / "latest"
-        if not marker.is_file():
-            return None
-        path = self.ckpt_root / marker.read_text().strip()
-        return path if path.is_dir() else None
+        return latest_checkpoint(self.ckpt_root)
 
     def save(self) -> Path:
         path = self.ckpt_root / f"iter_{self.iteration:05d}"
@@ -169,8 +162,10 @@ class Trainer:
         if not self.dist.is_main:  # the ranks hold the same weights; rank 0 writes them
             return path
         path.mkdir(parents=True, exist_ok=True)
-        (self.dist.replica if self.dist.replica is not None else self.policy.model).save_pretrained(path)
-        self.policy.tokenizer.save_pretrained(path)
+        save_policy(
+            self.dist.replica if self.dist.replica is not None else self.policy.model, self.policy.tokenizer, path
+        )
+        save_rng(path)
         if self.policy.critic is not None:
             torch.save(self.policy.critic.state_dict(), path / "critic.pt")
         opt = {} if self.dist.sharding else {"policy": self.updater.optimizer.state_dict()}
@@ -182,16 +177,21 @@ class Trainer:
             "env_steps": self.env_steps,
             "episodes": self.episodes,
             "algo": self.algo.state(),
+            "next_trajectory": getattr(self.roller, "inner", self.roller)._next_traj,
             "config": self.cfg.to_dict(),
         }
         (path / "trainer_state.json").write_text(json.dumps(state, indent=1))
-        (self.ckpt_root / "latest").write_text(path.name)
+        point_latest(self.ckpt_root, path)
         return path
 
     def _load_state(self, path: Path) -> None:
         state = json.loads((path / "trainer_state.json").read_text())
         self.iteration, self.env_steps, self.episodes = state["iteration"], state["env_steps"], state["episodes"]
         self.algo.load_state(state.get("algo", {}))
+        roller = getattr(self.roller, "inner", self.roller)  # None on ranks without an env pool
+        if roller is not None:
+            roller._next_traj = state.get("next_trajectory", roller._next_traj)
+        load_rng(path)
         opt = torch.load(path / "optimizer.pt", map_location="cpu")
         shard = path / f"optimizer.rank{self.dist.rank}.pt"
         if self.dist.sharding:
@@ -214,12 +214,15 @@ class Trainer:
             return
         with (self.out / "metrics.jsonl").open("a") as f:
             f.write(json.dumps({k: _finite(v) for k, v in line.items()}) + "\n")
+        if self.tracker is not None:
+            self.tracker.log(line)
 
     def train(self) -> Path:
         cfg = self.cfg
         if self.dist.is_main:
             self.out.mkdir(parents=True, exist_ok=True)
             (self.out / "config.json").write_text(json.dumps(cfg.to_dict(), indent=1))
+            self.tracker = Tracker(self.out, cfg.log_with, cfg.wandb_project, cfg.to_dict())
         if self.iteration == 0:
             if self.dist.is_main:
                 (self.out / "metrics.jsonl").write_text("")
@@ -270,6 +273,8 @@ class Trainer:
             self.roller.close()
             if self.engine is not None:
                 self.engine.close()
+            if self.tracker is not None:
+                self.tracker.close()
         path = self.save()
         if self.dist.is_main:
             from .plot import plot_runs

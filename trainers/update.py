@@ -28,6 +28,7 @@ from .correction import mismatch_stats, tis_weights, weigh_advantages
 from .distributed import Distributed
 from .engines import recompute_old_logprobs
 from .losses import aggregate, get_policy_loss, kl_k3, minibatch_norm, value_loss
+from .memory import reference_scope, trainable_parameters
 from .policy import Policy
 from .sharding import local
 
@@ -89,14 +90,17 @@ class Updater:
     def __init__(
         self, policy: Policy, cfg, ref_model: nn.Module | None = None, *, dist: Distributed | None = None, engine=None
     ):
+        """``ref_model``: a frozen module, or a LoRA policy's :class:`trainers.memory.AdapterOffReference`."""
         self.policy, self.cfg, self.ref_model = policy, cfg, ref_model
         self.dist, self.engine = dist or Distributed(), engine
         self.recompute = recompute_old_logprobs(cfg)
-        if ref_model is not None:
+        if isinstance(ref_model, nn.Module):
             ref_model.eval()  # the reference is scored without dropout
-        self.optimizer = torch.optim.AdamW(policy.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+        self.optimizer = torch.optim.AdamW(trainable_parameters(policy.model), lr=cfg.lr, weight_decay=cfg.weight_decay)
+        #: ``progress(description, total)`` -> a bar with ``update(n)`` and ``close()`` (see trainers.tracking).
+        self.progress = None
         self.critic_optimizer = (
-            torch.optim.AdamW(policy.critic.parameters(), lr=cfg.critic_lr, weight_decay=0.0)
+            torch.optim.AdamW(trainable_parameters(policy.critic), lr=cfg.critic_lr, weight_decay=0.0)
             if policy.critic is not None
             else None
         )
@@ -105,8 +109,8 @@ class Updater:
     def _ref_logprobs(self, batch: Batch) -> torch.Tensor | None:
         if self.ref_model is None or self.cfg.kl_coef == 0:
             return None
-        with torch.no_grad():
-            return self._scored(batch, self.ref_model)
+        with torch.no_grad(), reference_scope(self.ref_model) as ref_model:
+            return self._scored(batch, ref_model)
 
     def old_logprobs(self, batch: Batch) -> torch.Tensor:
         """``[R, L]``: the trainer's own log-probs of the sampled tokens under the current (pre-update) policy,
@@ -161,9 +165,13 @@ class Updater:
         sums = {"loss": 0.0, "pg": 0.0, "kl": 0.0, "clipfrac": 0.0, "vf": 0.0}
         policy.model.train()
         gen = torch.Generator().manual_seed(cfg.seed)
+        slices = minibatch_slices(len(batch), cfg.minibatches, cfg.minibatch_size)
+        bar = self.progress("update", cfg.epochs * len(slices)) if self.progress else None
         for _ in range(cfg.epochs):
             order = torch.randperm(len(batch), generator=gen).tolist()
-            for start, stop in minibatch_slices(len(order), cfg.minibatches, cfg.minibatch_size):
+            for start, stop in slices:
+                if bar is not None:
+                    bar.update(1)
                 idx = order[start:stop]
                 policy_signal = ref is not None or bool(adv[idx].any())
                 if not policy_signal and value_mode is None:
@@ -176,6 +184,8 @@ class Updater:
                 stats.steps += 1
                 for k, v in part.items():
                     sums[k] += v
+        if bar is not None:
+            bar.close()
         if stats.steps:
             n = stats.steps
             stats.loss, stats.pg_loss, stats.clipfrac = sums["loss"] / n, sums["pg"] / n, sums["clipfrac"] / n

@@ -23,6 +23,7 @@ from steprl_envs.agents.prompting import extract_action
 from steprl_envs.core import SuccessRateSampler, SuccessRateTracker
 
 from ..advantages import grpo_advantages, sl_grpo_advantages, step_sr_advantages
+from ..checkpointing import generator_state, set_generator_state
 from ..update import Batch
 from .base import Algorithm, Flat, norm_by_std, register_algorithm
 from .sl_grpo import action_match, click_context
@@ -150,9 +151,15 @@ class STEP(Algorithm):
         ]
 
     def state(self):
-        return {**super().state(), "sr_sampler": self.sr_sampler.rng.bit_generator.state}
+        return {
+            **super().state(),
+            "sr_sampler": self.sr_sampler.rng.bit_generator.state,
+            "sl_grpo_generator": generator_state(self.generator),
+        }
 
     def load_state(self, state):
         super().load_state(state)
         if "sr_sampler" in state:
             self.sr_sampler.rng.bit_generator.state = state["sr_sampler"]
+        if "sl_grpo_generator" in state:
+            set_generator_state(self.generator, state["sl_grpo_generator"])
