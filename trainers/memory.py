@@ -64,7 +64,11 @@ def target_modules(spec: str) -> str | list[str]:
 def enable_gradient_checkpointing(model) -> None:
     """Recompute each layer's activations in backward. Non-reentrant checkpointing gives the same gradients and
     needs no input that requires grad, so it works under frozen embeddings (LoRA) too."""
-    model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    kwargs = {"use_reentrant": False}
+    if hasattr(model, "activation_checkpointing_enable"):  # transformers >= 5.x names it so
+        model.activation_checkpointing_enable(activation_checkpointing_kwargs=kwargs)
+    else:
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs=kwargs)
     model.config.use_cache = False  # generation passes use_cache=True itself; training must not build a cache
 
 
@@ -188,8 +192,6 @@ def make_reference(model, tokenizer, cfg, resume_dir: Path | None, save: bool = 
         ref = load_model(str(ref_dir), cfg.env_id, dtype=cfg.dtype)[0]
     else:
         ref = copy.deepcopy(model)
-        if cfg.gradient_checkpointing:
-            ref.gradient_checkpointing_disable()  # never trained: nothing to recompute
         if not resume_dir and save:
             ref.save_pretrained(ref_dir)
             tokenizer.save_pretrained(ref_dir)
