@@ -92,8 +92,8 @@ def train_tokenizer(corpus: str, vocab_size: int = 2048):
 
 
 def tiny_model(env_id: str, seed: int = 0, hidden: int = 128, layers: int = 2, dtype: str = "float32"):
-    """A randomly initialised small Llama and its offline tokenizer for ``env_id``, in ``dtype`` (initialised in
-    float32 first, so every dtype starts from the same weights)."""
+    """A randomly initialised small Llama and its offline tokenizer for ``env_id``, its weights in ``dtype``
+    (initialised in float32 first, so every dtype starts from the same weights)."""
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
 

@@ -62,7 +62,7 @@ def _check_run(out, algo):
     if algo == "stapo":
         assert all("flagged_steps" in m for m in lines)
     assert (out / "curve.png").stat().st_size > 0
-    ckpt = out / "checkpoints" / (out / "checkpoints" / "latest").read_text()
+    ckpt = out / "checkpoints" / "latest"  # a link to the newest checkpoint
     model, tok = load_model(str(ckpt), "unused")
     ids = torch.tensor([tok("Task: x")["input_ids"]])
     assert torch.isfinite(model(ids).logits).all()
