@@ -145,6 +145,14 @@ def setup_torch(threads: int) -> None:
     hf_logging.disable_progress_bar()
 
 
+def _drop_dequantized_marker(model) -> None:
+    """A GGUF model whose weights were all unpacked into plain float tensors is an ordinary model, but transformers
+    keeps its quantizer attached, and ``save_pretrained`` (checkpoints) then refuses it; detach the marker."""
+    quantizer = getattr(model, "hf_quantizer", None)
+    if quantizer is not None and all(p.dtype.is_floating_point for p in model.parameters()):
+        quantizer.remove_quantization_config(model)
+
+
 def load_model(spec: str, env_id: str, seed: int = 0, dtype: str = "float32") -> tuple[Any, Any]:
     """``(model, tokenizer)`` for ``tiny``, ``tiny-vlm``, ``smollm2`` or a local model directory, with weights in ``dtype``
     (float32, bfloat16 or float16); for a vision-language model the second item is its processor. Raises
@@ -162,6 +170,7 @@ def load_model(spec: str, env_id: str, seed: int = 0, dtype: str = "float32") ->
         folder, gguf = smollm2_dir()
         tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=gguf)
         model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=gguf, dtype=torch_dtype(dtype))
+        _drop_dequantized_marker(model)
     else:
         path = Path(spec).expanduser()
         if not path.is_dir() or not (path / "config.json").is_file():
