@@ -227,7 +227,7 @@ def test_train_step_cli_runs_on_screenshots(tmp_path):
     for m in lines:
         assert m["env_steps"] > 0 and m["samples"] > 0 and m["optimizer_steps"] > 0
         assert m["loss"] is not None and math.isfinite(m["loss"]) and m["kl"] is not None
-    ckpt = out / "checkpoints" / (out / "checkpoints" / "latest").read_text()
+    ckpt = out / "checkpoints" / "latest"  # a link to the newest checkpoint
     model, processor = load_model(str(ckpt), "unused")
     assert type(model).__name__ == "Qwen2VLForConditionalGeneration"
     assert json.loads((ckpt / "trainer_state.json").read_text())["config"]["gui_observation"] == "screenshot"
