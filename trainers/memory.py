@@ -198,11 +198,15 @@ def make_reference(model, tokenizer, cfg, resume_dir: Path | None, save: bool = 
     return ref.to(cfg.device).eval().requires_grad_(False)
 
 
-def merged_state_dict(peft_model) -> dict[str, Any]:
-    """The base model's state dict with every LoRA delta added (on CPU, in the base's dtype) and peft's key names
-    undone, leaving the live model untouched (merging in place and back would round bfloat16 base weights)."""
+def merged_state_dict(peft_model, cpu: bool = True) -> dict[str, Any]:
+    """The base model's state dict with every LoRA delta added (in the base's dtype; on CPU, or with ``cpu=False``
+    where the weights live, for a rollout engine's weight sync) and peft's key names undone, leaving the live model
+    untouched (merging in place and back would round bfloat16 base weights)."""
     import torch
     from peft.tuners.lora import LoraLayer
+
+    def place(t: torch.Tensor) -> torch.device:
+        return torch.device("cpu") if cpu else t.device
 
     base = peft_model.get_base_model()
     merged: dict[str, torch.Tensor] = {}
@@ -210,17 +214,17 @@ def merged_state_dict(peft_model) -> dict[str, Any]:
     for name, module in base.named_modules():
         if isinstance(module, LoraLayer) and adapter in module.lora_A:
             layer = module.get_base_layer()
-            delta = module.get_delta_weight(adapter).detach().float().cpu()
             weight = layer.weight.detach()
-            merged[f"{name}.weight"] = (weight.float().cpu() + delta).to(weight.dtype)
+            delta = module.get_delta_weight(adapter).detach().float().to(place(weight))
+            merged[f"{name}.weight"] = (weight.float().to(place(weight)) + delta).to(weight.dtype)
             if getattr(layer, "bias", None) is not None:
-                merged[f"{name}.bias"] = layer.bias.detach().cpu()
+                merged[f"{name}.bias"] = layer.bias.detach().to(place(layer.bias))
     out = {}
     for key, value in base.state_dict().items():
         if "lora_" in key:
             continue
         clean = key.replace(".base_layer.", ".")
-        out[clean] = merged.get(clean, value.detach().cpu())
+        out[clean] = merged.get(clean, value.detach().to(place(value)))
     return out
 
 

@@ -16,6 +16,7 @@ from trainers.memory import (
     enable_gradient_checkpointing,
     make_critic,
     make_reference,
+    merged_state_dict,
     save_policy,
     trainable_parameters,
 )
@@ -174,6 +175,10 @@ def test_a_lora_checkpoint_loads_merged_with_from_pretrained(base, tmp_path):
     policy.model.eval()
     with torch.no_grad():
         assert torch.allclose(merged(ids).logits, policy.model(ids).logits, atol=1e-5)
+    # What a rollout engine's weight sync gets (on the weights' device): the plain model's names, the merged values.
+    live = merged_state_dict(policy.model, cpu=False)
+    assert live.keys() == base[0].state_dict().keys()
+    assert all(torch.equal(live[k], v) for k, v in merged.state_dict().items())
     # Saving did not merge into the live model: its base is still the reference.
     with torch.no_grad(), policy.model.disable_adapter():
         assert torch.allclose(policy.model(ids).logits, base[0](ids).logits, atol=1e-6)

@@ -19,6 +19,7 @@ from typing import Any
 
 import torch
 
+from ..memory import is_lora, merged_state_dict
 from ..policy import Generation, Policy
 from . import RolloutEngine, register_engine
 
@@ -138,7 +139,8 @@ class VLLMEngine(RolloutEngine):
         policy's parameters by name into vLLM's model."""
         if self._asleep:
             self.llm.wake_up(tags=["weights"])
-        weights = [(name, p.detach()) for name, p in model.state_dict().items()]
+        state = merged_state_dict(model, cpu=False) if is_lora(model) else model.state_dict()  # LoRA: merged
+        weights = [(name, p.detach()) for name, p in state.items()]
         with torch.no_grad():
             try:
                 self._vllm_model().load_weights(weights)
