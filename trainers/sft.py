@@ -110,7 +110,7 @@ def run_sft(cfg: TrainConfig, log=print) -> dict:
     setup_torch(cfg.torch_threads)
     seed_everything(cfg.seed)
     action_mode, task_ids, make_kwargs = env_info(cfg)
-    model, tokenizer = load_model(cfg.model, cfg.env_id, cfg.seed)
+    model, tokenizer = load_model(cfg.model, cfg.env_id, cfg.seed, dtype=cfg.dtype)
     policy = Policy(model, tokenizer, cfg.device)
     builder = PromptBuilder.from_config(tokenizer, cfg, action_mode)
     t0 = time.perf_counter()
