@@ -114,12 +114,18 @@ def prepare_policy(cfg, log=print, save: bool = True) -> tuple[Any, Any, Path | 
     resume_dir = latest_checkpoint(root) if cfg.resume else None
     base_dir = root / BASE_DIR
     adapter = resume_dir / ADAPTER_DIR if resume_dir else None
-    resume_lora = bool(cfg.lora_rank and adapter is not None and adapter.is_dir() and base_dir.is_dir())
+    if adapter is not None and bool(cfg.lora_rank) != adapter.is_dir():  # its optimiser state fits only that way
+        how = "with" if adapter.is_dir() else "without"
+        raise ValueError(
+            f"{resume_dir} was trained {how} LoRA: resume with the lora_rank it had, or start a new run from its "
+            f"weights with --model {resume_dir}"
+        )
+    if adapter is not None and adapter.is_dir() and not base_dir.is_dir():
+        raise ValueError(f"{base_dir} (the LoRA base) is missing, so {resume_dir} cannot resume; --model loads it")
+    resume_lora = adapter is not None and adapter.is_dir()
     if resume_lora:
         model, tokenizer = load_model(str(base_dir), cfg.env_id, cfg.seed, dtype=cfg.dtype)
     else:
-        if cfg.lora_rank and resume_dir is not None:
-            log(f"{resume_dir} has no LoRA adapter; a new adapter starts on its weights")
         spec = str(resume_dir) if resume_dir else cfg.model
         model, tokenizer = load_model(spec, cfg.env_id, cfg.seed, dtype=cfg.dtype)
     if cfg.gradient_checkpointing:

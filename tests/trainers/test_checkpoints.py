@@ -187,3 +187,12 @@ def test_smollm2_from_gguf_saves_a_checkpoint_that_reloads(tmp_path):
     ids = torch.tensor([tok("Task: open the drawer")["input_ids"]])
     with torch.no_grad():
         assert torch.equal(again(ids).logits, model(ids).logits)
+
+
+def test_resuming_with_another_lora_setting_is_a_clear_error(tmp_path, capsys):
+    out = tmp_path / "full"
+    assert main(["train", "--algo", "grpo", *SMALL, "--iterations", "1", "--out", str(out)]) == 0
+    resume = ["train", "--algo", "grpo", *SMALL, "--iterations", "2", "--out", str(out), "--resume", "true"]
+    assert main([*resume, "--lora-rank", "4"]) == 2
+    err = capsys.readouterr().err
+    assert "trained without LoRA" in err and "--model" in err
