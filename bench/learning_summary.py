@@ -1,7 +1,7 @@
 """Summaries of the learning demo's runs: curves with standard-error bands, the comparison table and its figure.
 
 Input everywhere: ``runs[variant][seed]`` = that run's metrics lines (iteration 0: the evaluation before training;
-evaluations carry ``eval_success_rate``, the held-out set's success).
+evaluations carry ``eval_success_rate``, the evaluation set's success).
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def pearson(xs: list[float], ys: list[float]) -> float | None:
 
 
 def table(runs: dict[str, dict[int, list[dict]]], curve: dict[str, dict], reference: str = "grpo") -> dict[str, dict]:
-    """One row per variant: final and best held-out success (mean and SE over seeds), env steps until the mean
+    """One row per variant: final and best evaluation success (mean and SE over seeds), env steps until the mean
     curve reaches the reference's final mean success, time per iteration split into rollout and update (medians),
     rows trained and rollout success per iteration (means), and how rows follow the rollout success (Pearson r
     over iterations)."""
@@ -100,7 +100,7 @@ def markdown(rows: dict[str, dict], labels: dict[str, str], reference_label: str
         return "not reached" if v is None else format(v, spec)
 
     lines = [
-        f"| variant | final held-out success | best | env steps to {reference_label}'s final | iterations "
+        f"| variant | final success | best | env steps to {reference_label}'s final | iterations "
         "| rollout s/iter | update s/iter | rows/iter | rollout success | r(rows, success) |",
         "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -114,7 +114,7 @@ def markdown(rows: dict[str, dict], labels: dict[str, str], reference_label: str
         )
     lines.append("")
     lines.append(
-        f"Mean ± standard error over {seeds} seeds; the warm start's held-out success is "
+        f"Mean ± standard error over {seeds} seeds; the warm start scores "
         f"{next(iter(rows.values()))['start']:.3f}. Times are medians per iteration, taken with runs side by side."
     )
     return "\n".join(lines)
@@ -125,10 +125,10 @@ def figures(env_id: str, rows: dict[str, dict]) -> dict[str, Figure]:
     out: dict[str, Figure] = {}
     for name, r in rows.items():
         key = f"{env_id}/{name}"
-        out[f"{key}/heldout_success_final"] = Figure.single(
+        out[f"{key}/eval_success_final"] = Figure.single(
             r["final_mean"], "rate", f"mean over seeds, SE {r['final_se']:.3f}"
         )
-        out[f"{key}/heldout_success_best"] = Figure.single(
+        out[f"{key}/eval_success_best"] = Figure.single(
             r["best_mean"], "rate", f"mean over seeds, SE {r['best_se']:.3f}"
         )
         out[f"{key}/time_rollout"] = Figure.single(r["rollout_s"], "s", "median per iteration")

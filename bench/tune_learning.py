@@ -22,12 +22,13 @@ import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_learning import ENVS, MOCKGUI, train, warm_start  # noqa: E402
-from bench.common import RESULTS_DIR, machine  # noqa: E402
+from bench.common import RESULTS_DIR, Figure, machine  # noqa: E402
 from trainers.config import ALGORITHMS  # noqa: E402
 
 LRS = (3e-5, 1e-4, 3e-4)
@@ -52,6 +53,31 @@ def choose(final: dict[float, list[float]]) -> float:
     return max(sorted(final), key=lambda lr: (statistics.mean(final[lr]), -lr))
 
 
+def summarise(payload: dict) -> None:
+    """Add the per-rate means and SE, the choice per algorithm, RESULTS.md figures and a Markdown table to a
+    sweep's results (``final_val_success[algo][lr]`` = the seeds' final validation success)."""
+    lrs = [f"{lr:g}" for lr in payload["lrs"]]
+    table, figures, lines = {}, {}, []
+    lines.append("| algorithm | " + " | ".join(f"lr {lr}" for lr in lrs) + " | chosen |")
+    lines.append("|---|" + "---|" * len(lrs) + "---|")
+    for algo, by_lr in payload["final_val_success"].items():
+        chosen = choose({float(lr): v for lr, v in by_lr.items()})
+        table[algo] = {lr: dict(zip(("mean", "se"), mean_se(by_lr[lr]), strict=True)) for lr in lrs}
+        table[algo]["chosen_lr"] = chosen
+        cells = " | ".join("{:.3f} ± {:.3f}".format(*mean_se(by_lr[lr])) for lr in lrs)
+        lines.append(f"| {algo} | {cells} | {chosen:g} |")
+        mean, se = mean_se(by_lr[f"{chosen:g}"])
+        figures[f"{payload['env']}/{algo}/chosen_lr"] = asdict(
+            Figure.single(chosen, "lr", f"val success {mean:.3f} ± {se:.3f} after {payload['iterations']} iterations")
+        )
+    lines.append("")
+    lines.append(
+        f"Greedy success on the val set after {payload['iterations']} iterations, mean ± SE over "
+        f"{len(payload['seeds'])} seeds; the warm start scores {payload['warm_start_val_success']:.3f}."
+    )
+    payload.update(table=table, figures=figures, markdown="\n".join(lines))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--algos", default=",".join(ALGORITHMS), help="comma-separated algorithms")
@@ -60,7 +86,15 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=10)
     parser.add_argument("--jobs", type=int, default=2, help="runs in parallel (processes)")
     parser.add_argument("--env", choices=ENVS, default=MOCKGUI)
+    parser.add_argument("--report", action="store_true", help="rebuild the summary of the existing tuning.json")
     args = parser.parse_args()
+    path = RESULTS_DIR / "tuning.json"
+    if args.report:
+        payload = json.loads(path.read_text())
+        summarise(payload)
+        path.write_text(json.dumps(payload, indent=2) + "\n")
+        print(payload["markdown"])
+        return
     algos = args.algos.split(",")
     lrs = [float(x) for x in args.lrs.split(",")]
     t0 = time.perf_counter()
@@ -72,15 +106,6 @@ def main() -> None:
         for algo, lr, _seed, s0, s1 in pool.map(_job, jobs):
             start.append(s0)
             final[algo][lr].append(s1)
-    table = {}
-    print(f"\nvalidation success after {args.iterations} iterations (mean +- SE over {args.seeds} seeds)")
-    print(f"warm start: {statistics.mean(start):.3f}")
-    print(f"{'algo':8s} " + " ".join(f"{f'lr {lr:g}':>16s}" for lr in lrs) + "   chosen")
-    for algo in algos:
-        table[algo] = {f"{lr:g}": dict(zip(("mean", "se"), mean_se(final[algo][lr]), strict=True)) for lr in lrs}
-        table[algo]["chosen_lr"] = choose(final[algo])
-        cells = " ".join("{:>16s}".format("{:.3f} +- {:.3f}".format(*mean_se(final[algo][lr]))) for lr in lrs)
-        print(f"{algo:8s} {cells}   {table[algo]['chosen_lr']:g}")
     payload = {
         "name": "tuning",
         "machine": machine(),
@@ -92,11 +117,11 @@ def main() -> None:
         "criterion": "mean final greedy success on the val set; ties to the smaller rate",
         "warm_start_val_success": statistics.mean(start),
         "final_val_success": {a: {f"{lr:g}": final[a][lr] for lr in lrs} for a in algos},
-        "table": table,
         "wall_s": time.perf_counter() - t0,
     }
+    summarise(payload)
+    print(payload["markdown"])
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / "tuning.json"
     path.write_text(json.dumps(payload, indent=2) + "\n")
     print(f"  -> {path}")
 
