@@ -111,7 +111,11 @@ class TrainConfig:
     temperature: float = _f(1.0, "sampling temperature at rollout")
 
     # > Optimisation
-    lr: float = _f(1e-4, "policy learning rate (papers use 1e-6 for 1.5B-7B models; tiny models need more)")
+    lr: float = _f(
+        1e-4,
+        "policy learning rate; each algorithm's preset sets its own (the tiny model's, from one sweep); papers use "
+        "1e-6 for 1.5B-7B models",
+    )
     epochs: int = _f(1, "passes over the batch per iteration")
     minibatches: int = _f(
         4,
@@ -294,11 +298,16 @@ class TrainConfig:
 
 
 #: Settings each algorithm's source uses where it differs from the common defaults.
+#: ``lr``: the learning rate of the tiny model chosen for each algorithm by one sweep (bench/tune_learning.py:
+#: {3e-5, 1e-4, 3e-4} x 2 seeds x 6 iterations on MockGUI-v0's held-out layouts, bench/results/tuning.json).
+#: Every algorithm chose the smallest rate: no rate raised validation success above the warm start within the
+#: sweep's budget, and larger ones lowered it. Larger models want far smaller rates (the papers use 1e-6).
 PRESETS: dict[str, dict[str, Any]] = {
-    "grpo": {},
-    "gigpo": {},
-    "step": {"loss_agg": "seq-mean-token-mean"},
+    "grpo": {"lr": 3e-5},
+    "gigpo": {"lr": 3e-5},
+    "step": {"lr": 3e-5, "loss_agg": "seq-mean-token-mean"},
     "steppo": {
+        "lr": 3e-5,
         "ratio_level": "step",
         "loss_agg": "seq-mean-token-mean",
         "clip_eps_low": 3e-4,
@@ -306,7 +315,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "kl_coef": 0.001,
         "gamma": 1.0,
     },
-    "stapo": {},
+    "stapo": {"lr": 3e-5},
 }
 
 
