@@ -310,7 +310,7 @@ def run(
     overrides = overrides or {}
     name = name or result_name(env_id, quick)
     extra = {"eval_every": eval_every, "eval_sets": EVAL_SET[env_id], "env_step_budget": budget, **overrides}
-    tasks = [(env_id, v, s, str(sft), 2 * budget_iterations, extra, name) for s in seed_list for v in variants]
+    tasks = [(env_id, v, s, str(sft), 3 * budget_iterations, extra, name) for s in seed_list for v in variants]
     runs: dict[str, dict[int, list[dict]]] = {v: {} for v in variants}
     if collect:
         for env, variant, seed, *_ in tasks:
@@ -335,7 +335,7 @@ def run(
             **overrides,
             **sft_fields,
             "env_step_budget": budget,
-            "iterations_cap": 2 * budget_iterations,
+            "iterations_cap": 3 * budget_iterations,
             "eval_every": eval_every,
             "eval_set": EVAL_SET[env_id],
             "seeds": sorted({seed for by_seed in runs.values() for seed in by_seed}),

@@ -19,7 +19,7 @@ start=$(date +%s)
 failed=()
 for b in bench/bench_*.py; do
   name=$(basename "$b" .py)
-  # the learning demo trains 3 seeds x 20 iterations per algorithm (~20 min): `make learning` runs it
+  # the learning comparison trains every variant under one env-step budget (hours on a CPU): `make learning`
   [ "$name" = bench_learning ] && continue
   echo "### $name"
   t=$(date +%s)
