@@ -58,9 +58,10 @@ demo: setup
 bench: setup
 	bash scripts/run-bench.sh
 
-# The learning demonstration (SFT warm start, then STEP, T-GRPO and GiGPO under one sampling budget, 3 seeds).
+# The learning comparison (SFT warm start, then every algorithm and STEP's ablations under one env-step budget, 3 seeds).
 learning: setup
-	$(PY) -m bench.bench_learning
+	$(PY) -m bench.bench_learning --all
+	$(PY) -m bench.bench_learning --all --env MockGUI-v0
 	$(PY) -m bench.report
 
 lint: setup
