@@ -13,6 +13,7 @@ import pytest
 import torch
 
 from steprl_envs.cli import main
+from tests.trainers.runs import cli_options
 from trainers.checkpointing import (
     generator_state,
     latest_checkpoint,
@@ -25,28 +26,7 @@ from trainers.hf_agent import resolve
 from trainers.models import load_model
 
 ENV = "steprl/Countdown-v0"
-SMALL = [
-    "--env",
-    ENV,
-    "--model",
-    "tiny",
-    "--batch-tasks",
-    "2",
-    "--group-size",
-    "2",
-    "--max-env-steps",
-    "2",
-    "--pool-size",
-    "2",
-    "--max-new-tokens",
-    "6",
-    "--task-limit",
-    "3",
-    "--max-prompt-tokens",
-    "256",
-    "--progress",
-    "off",
-]
+SMALL = cli_options(env=ENV, task_limit=3, progress="off")
 #: Wall-clock figures differ between any two runs.
 TIMES = ("time_rollout_s", "time_update_s", "time_generate_s", "time_eval_s")
 

@@ -17,6 +17,7 @@ import pytest
 import torch
 import torch.multiprocessing as mp
 
+from tests.trainers.runs import cli_options
 from trainers.config import make_config
 from trainers.distributed import BroadcastRoller, Distributed, broadcast_generate, sharding_from_env
 from trainers.models import load_model
@@ -189,31 +190,7 @@ def test_sharded_micro_batches_have_the_same_count_on_every_rank():
     assert Distributed(4, 3, sharding="full").micro_batches([0, 1], 2) == [[]]  # fewer rows than ranks
 
 
-ARGS = [
-    "train",
-    "--algo",
-    "grpo",
-    "--env",
-    ENV,
-    "--model",
-    "tiny",
-    "--iterations",
-    "2",
-    "--batch-tasks",
-    "2",
-    "--group-size",
-    "2",
-    "--max-env-steps",
-    "2",
-    "--pool-size",
-    "2",
-    "--max-new-tokens",
-    "6",
-    "--task-limit",
-    "4",
-    "--max-prompt-tokens",
-    "256",
-]
+ARGS = ["train", *cli_options(algo="grpo", env=ENV, iterations=2, task_limit=4)]
 
 
 @pytest.mark.slow

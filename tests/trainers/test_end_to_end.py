@@ -11,29 +11,11 @@ import torch
 
 import steprl_envs  # noqa: F401
 from steprl_envs.cli import main
+from tests.trainers.runs import cli_options
 from trainers.losses import POLICY_LOSSES
 from trainers.models import load_model
 
-SMALL = [
-    "--model",
-    "tiny",
-    "--iterations",
-    "2",
-    "--batch-tasks",
-    "2",
-    "--group-size",
-    "2",
-    "--max-env-steps",
-    "3",
-    "--pool-size",
-    "4",
-    "--max-new-tokens",
-    "10",
-    "--task-limit",
-    "4",
-    "--max-prompt-tokens",
-    "384",
-]
+SMALL = cli_options(iterations=2, max_env_steps=3, pool_size=4, max_new_tokens=10, task_limit=4, max_prompt_tokens=384)
 REQUIRED = {
     "iteration",
     "env_steps",

@@ -10,33 +10,12 @@ import struct
 import pytest
 
 from steprl_envs.cli import main
+from tests.trainers.runs import TINY_RUN, cli_options
 from trainers.config import make_config
 from trainers.tracking import progress_enabled, progress_factory, scalars
 
-SMALL = [
-    "--algo",
-    "grpo",
-    "--env",
-    "steprl/Countdown-v0",
-    "--model",
-    "tiny",
-    "--iterations",
-    "2",
-    "--batch-tasks",
-    "2",
-    "--group-size",
-    "2",
-    "--max-env-steps",
-    "2",
-    "--pool-size",
-    "2",
-    "--max-new-tokens",
-    "6",
-    "--task-limit",
-    "2",
-    "--max-prompt-tokens",
-    "256",
-]
+FIELDS = {"algo": "grpo", "env_id": "steprl/Countdown-v0", "iterations": 2, "task_limit": 2}
+SMALL = cli_options(**FIELDS)
 
 
 def tensorboard_scalars(folder) -> dict[str, list[tuple[int, float]]]:
@@ -152,15 +131,13 @@ def test_the_trainer_feeds_the_bars_rollout_episodes_and_update_minibatches(tmp_
         def close(self):
             seen.setdefault(self.name, []).append((self.total, self.done))
 
-    args = dict(zip([a.lstrip("-").replace("-", "_") for a in SMALL[::2]], SMALL[1::2], strict=True))
-    args["env_id"] = args.pop("env")
-    cfg = make_config({**args, "iterations": 1, "out": str(tmp_path / "run"), "progress": "on"})
+    cfg = make_config({**TINY_RUN, **FIELDS, "iterations": 1, "out": str(tmp_path / "run"), "progress": "on"})
     trainer = Trainer(cfg, log=lambda _: None)
     assert trainer.roller.progress is not None and trainer.updater.progress is not None  # "on": tqdm bars
     trainer.roller.progress = trainer.updater.progress = Recorder
     trainer.train()
     assert seen["rollout"] == [(4, 4)]  # B x N = 4 episodes
     assert seen["update"] == [(4, 4)]  # 1 epoch x 4 minibatches
-    quiet = Trainer(make_config({**args, "out": str(tmp_path / "q")}), log=lambda _: None)
+    quiet = Trainer(make_config({**TINY_RUN, **FIELDS, "out": str(tmp_path / "q")}), log=lambda _: None)
     assert quiet.roller.progress is None  # auto, and pytest's stderr is no terminal
     quiet.roller.close()
