@@ -346,7 +346,7 @@ def run(
         "eval_start": start,
         "curves": curve,
         "table": rows,
-        "markdown": summary.markdown(rows, LABELS, LABELS["grpo"], min(len(r) for r in runs.values())),
+        "markdown": summary.markdown(rows, LABELS, LABELS["grpo"]),
     }
     figures = {
         f"{env_id}/sft_success_train_tasks": Figure.single(

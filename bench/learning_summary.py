@@ -76,6 +76,7 @@ def table(runs: dict[str, dict[int, list[dict]]], curve: dict[str, dict], refere
         final = mean_se([e[-1]["eval_success_rate"] for e in evals])
         best = mean_se([max(m["eval_success_rate"] for m in e) for e in evals])
         out[name] = {
+            "seeds": len(by_seed),
             "start": evals[0][0]["eval_success_rate"],
             "final_mean": final[0],
             "final_se": final[1],
@@ -93,28 +94,28 @@ def table(runs: dict[str, dict[int, list[dict]]], curve: dict[str, dict], refere
     return out
 
 
-def markdown(rows: dict[str, dict], labels: dict[str, str], reference_label: str, seeds: int) -> str:
+def markdown(rows: dict[str, dict], labels: dict[str, str], reference_label: str) -> str:
     """The table as Markdown (for bench/RESULTS.md)."""
 
     def fmt(v, spec=".3f"):
         return "not reached" if v is None else format(v, spec)
 
     lines = [
-        f"| variant | final success | best | env steps to {reference_label}'s final | iterations "
+        f"| variant | seeds | final success | best | env steps to {reference_label}'s final | iterations "
         "| rollout s/iter | update s/iter | rows/iter | rollout success | r(rows, success) |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, r in rows.items():
         r_text = "-" if r["rows_vs_success_r"] is None else f"{r['rows_vs_success_r']:.2f}"
         lines.append(
-            f"| {labels.get(name, name)} | {r['final_mean']:.3f} ± {r['final_se']:.3f} | "
+            f"| {labels.get(name, name)} | {r['seeds']} | {r['final_mean']:.3f} ± {r['final_se']:.3f} | "
             f"{r['best_mean']:.3f} ± {r['best_se']:.3f} | {fmt(r['steps_to_reference_final'], '.0f')} | "
             f"{r['iterations']:.1f} | {r['rollout_s']:.2f} | {r['update_s']:.2f} | {r['rows_per_iter']:.1f} | "
             f"{r['rollout_success']:.3f} | {r_text} |"
         )
     lines.append("")
     lines.append(
-        f"Mean ± standard error over {seeds} seeds; the warm start scores "
+        "Mean ± standard error over the seeds (0 with one seed); the warm start scores "
         f"{next(iter(rows.values()))['start']:.3f}. Times are medians per iteration, taken with runs side by side."
     )
     return "\n".join(lines)

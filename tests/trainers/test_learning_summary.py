@@ -50,8 +50,8 @@ def test_table_reports_final_best_steps_to_reference_and_time_split():
     assert rows["stapo"]["steps_to_reference_final"] is None
     assert rows["step"]["rollout_s"] == 2.0 and rows["step"]["update_s"] == 8.5
     assert rows["step"]["rows_per_iter"] == 40
-    text = summary.markdown(rows, {"grpo": "T-GRPO", "step": "STEP", "stapo": "STAPO"}, "T-GRPO", 1)
-    assert "| STAPO | 0.100 ± 0.000 |" in text and "not reached" in text
+    text = summary.markdown(rows, {"grpo": "T-GRPO", "step": "STEP", "stapo": "STAPO"}, "T-GRPO")
+    assert "| STAPO | 1 | 0.100 ± 0.000 |" in text and "not reached" in text
     ratio = summary.figures("X", rows)["X/step_vs_tgrpo_time_ratio"]
     assert ratio.median == pytest.approx(1.0)  # same medians here: 2 + 8.5 over 2 + 8.5
 
