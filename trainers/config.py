@@ -255,7 +255,7 @@ class TrainConfig:
         choices=("float32", "bfloat16", "float16"),
     )
     gradient_checkpointing: bool = _f(
-        False, "recompute activations in the backward pass instead of storing them (less memory, ~30% more time)"
+        False, "recompute activations in the backward pass instead of storing them (less memory, about a third more time)"
     )
     lora_rank: int = _f(
         0,
