@@ -255,7 +255,8 @@ class TrainConfig:
         choices=("float32", "bfloat16", "float16"),
     )
     gradient_checkpointing: bool = _f(
-        False, "recompute activations in the backward pass instead of storing them (less memory, about a third more time)"
+        False,
+        "recompute activations in the backward pass instead of storing them (less memory, about a third more time)",
     )
     lora_rank: int = _f(
         0,
@@ -354,7 +355,7 @@ def add_arguments(parser: argparse.ArgumentParser, skip: tuple[str, ...] = ()) -
             dest=f.name,
             type=kind,
             default=argparse.SUPPRESS,
-            help=f"{f.metadata['help']} (default: {f.default})",
+            help=f"{f.metadata['help']} (default: {f.default})".replace("%", "%%"),  # argparse formats help with %
             **extra,
         )
 
