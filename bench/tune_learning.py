@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_learning import ENVS, MOCKGUI, train, warm_start  # noqa: E402
 from bench.common import RESULTS_DIR, Figure, machine  # noqa: E402
+from bench.learning_summary import mean_se  # noqa: E402
 from trainers.config import ALGORITHMS  # noqa: E402
 
 LRS = (3e-5, 1e-4, 3e-4)
@@ -40,12 +41,6 @@ def _job(args: tuple) -> tuple[str, float, int, float, float]:
     lines = train(env_id, algo, seed, Path(sft), iterations, extra, group=f"tune_lr{lr:g}")
     evals = [m for m in lines if m.get("eval_val_success_rate") is not None]
     return algo, lr, seed, evals[0]["eval_val_success_rate"], evals[-1]["eval_val_success_rate"]
-
-
-def mean_se(values: list[float]) -> tuple[float, float]:
-    """Mean and its standard error over seeds (0 with one value)."""
-    m = statistics.mean(values)
-    return m, (statistics.stdev(values) / len(values) ** 0.5 if len(values) > 1 else 0.0)
 
 
 def choose(final: dict[float, list[float]]) -> float:
