@@ -80,9 +80,25 @@ def accessibility_xml(env: dict) -> str:
     return f'<desktop-frame {NS} name="main">{body}</desktop-frame>'
 
 
-def activate(env: dict, name: str, strict: bool = False, by_class: bool = False) -> bool:
+def _matches(window: dict, name: str, strict: bool, by_class: bool) -> bool:
+    """wmctrl's own matching: the title (or WM_CLASS) equals ``name`` when strict, else contains it, any case."""
+    field = window["wm_class"] if by_class else window["title"]
+    return field == name if strict else name.lower() in field.lower()
+
+
+def activate(env: dict, name: str, strict: bool = False, by_class: bool = False, settle_s: float = 2.0) -> bool:
+    """Raise and focus the window, then wait (up to ``settle_s``) until the window manager has given it the focus.
+
+    wmctrl only asks the window manager; keys typed straight after it could still reach the previous window.
+    """
     flags = (["-F"] if strict else []) + (["-x"] if by_class else [])
-    return _wmctrl(env, *flags, "-a", name).returncode == 0
+    if _wmctrl(env, *flags, "-a", name).returncode != 0:
+        return False
+    wanted = {int(w["id"], 16) for w in list_windows(env) if _matches(w, name, strict, by_class)}
+    deadline = time.monotonic() + settle_s
+    while wanted and active_window(env) not in wanted and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return True
 
 
 def close(env: dict, name: str, strict: bool = False, by_class: bool = False) -> bool:

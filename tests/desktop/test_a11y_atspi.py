@@ -32,7 +32,7 @@ def _until(what, probe, timeout=90.0):
         if value:
             return value
         time.sleep(1.0)
-    pytest.fail(f"{what} within {timeout:g} s")
+    pytest.fail(f"{what} within {timeout:g} s (last: {value!r})")
 
 
 def _tree(client) -> ET.Element:
@@ -66,12 +66,15 @@ def test_widget_tree_of_calc_chromium_and_the_terminal(engine, desktop_full_imag
         assert url == "file:///home/user/page.html"
 
         client.activate_window("gnome-terminal", by_class=True)
+        # /terminal answers only for a focused terminal in the active frame: its prompt means keys will reach it.
+        terminal_text = GETTERS.get("vm_terminal_output")
+        _until("the shell's prompt in the terminal", lambda: (o := terminal_text(ctx, {})) and o.rstrip().endswith("$"))
         client.execute("xdotool type --delay 20 'echo atspi-$((6*7))' && xdotool key Return", shell=True)
         status, body = client.request("GET", "/terminal", timeout=30)
         assert status == 200 and json.loads(body)["status"] == "success"
         output = _until(
             "the command's output in /terminal",
-            lambda: (o := GETTERS.get("vm_terminal_output")(ctx, {})) and "atspi-42" in o and o,
+            lambda: (o := terminal_text(ctx, {})) and "atspi-42" in o and o,
             timeout=30,
         )
         assert "echo atspi-$((6*7))" in output and output.rstrip().splitlines()[-1].endswith("$")
