@@ -296,8 +296,10 @@ def run(
     overrides: dict | None = None,
     name: str | None = None,
     collect: bool = False,
+    keep_finished: bool = False,
 ) -> tuple[dict[str, Figure], dict]:
-    """Train every variant under every seed (``collect``: read the runs that finished instead) and summarise."""
+    """Train every variant under every seed and summarise. ``collect``: read the runs that finished instead;
+    ``keep_finished``: read those and train only the others (a stopped comparison, or more seeds)."""
     from trainers.config import PRESETS
 
     seed_list = list(range(seeds if seeds else (1 if quick else 3)))
@@ -312,16 +314,18 @@ def run(
     extra = {"eval_every": eval_every, "eval_sets": EVAL_SET[env_id], "env_step_budget": budget, **overrides}
     tasks = [(env_id, v, s, str(sft), 3 * budget_iterations, extra, name) for s in seed_list for v in variants]
     runs: dict[str, dict[int, list[dict]]] = {v: {} for v in variants}
-    if collect:
+    if collect or keep_finished:
         for env, variant, seed, *_ in tasks:
             if (metrics := finished_run(WORK / env / name / f"{variant}_s{seed}")) is not None:
                 runs[variant][seed] = metrics
+    if collect:
         runs = {v: by_seed for v, by_seed in runs.items() if by_seed}
         if not runs:
             raise SystemExit(f"--collect: no finished run under {WORK / env_id / name}")
     else:
+        pending = [t for t in tasks if t[2] not in runs[t[1]]]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for variant, seed, metrics in pool.map(_job, tasks):
+            for variant, seed, metrics in pool.map(_job, pending):
                 runs[variant][seed] = metrics
     curve = summary.curves(runs)
     rows = summary.table(runs, curve)
@@ -411,6 +415,11 @@ def main() -> None:
     parser.add_argument(
         "--collect", action="store_true", help="summarise the runs that finished (e.g. of a stopped sweep); no training"
     )
+    parser.add_argument(
+        "--keep-finished",
+        action="store_true",
+        help="reuse the runs that finished and train only the missing ones (e.g. after raising --seeds)",
+    )
     args = parser.parse_args()
     if args.set and not args.tag:
         parser.error("--set changes the settings: name the variant with --tag so the main results stay as they are")
@@ -425,7 +434,16 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown variants {', '.join(unknown)}; choose from {', '.join(VARIANTS)}")
     figures, data = run(
-        args.quick, args.jobs, variants, args.seeds, args.budget_iterations, args.env, overrides, name, args.collect
+        args.quick,
+        args.jobs,
+        variants,
+        args.seeds,
+        args.budget_iterations,
+        args.env,
+        overrides,
+        name,
+        args.collect,
+        args.keep_finished,
     )
     show("learning", figures)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
