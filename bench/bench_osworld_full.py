@@ -65,46 +65,42 @@ def _reset(env, task_id: str) -> dict[str, float]:
     return t
 
 
-def _steps(env, count: int, first: int = 0) -> list[float]:
-    """``count`` timed steps; when the episode's step budget runs out, a new episode of the same task (untimed)."""
+def _steps(env, count: int, first: int = 0, waits: list | None = None) -> list[float]:
+    """``count`` timed steps (``waits`` gets each one's settle wait on the desktop, ms); when the episode's step
+    budget runs out, a new episode of the same task (untimed)."""
     out = []
     for i in range(count):
         t = time.perf_counter()
         _, _, terminated, truncated, _ = env.step(STEP_ACTIONS[(first + i) % len(STEP_ACTIONS)])
         out.append((time.perf_counter() - t) * 1000)
+        if waits is not None:
+            waits.append(env.timings["settle_s"] * 1000)
         if terminated or truncated:
             _reset(env, env.task.id)
     return out
 
 
-def _decoded(png: bytes):
-    """A screenshot as the observation holds it: an RGB array."""
-    import io
-
-    import numpy as np
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
-
-
 def _repaints(env, count: int) -> tuple[list[float], list[float]]:
-    """Per action: ms until a screenshot first differs from the one before it (Calc's own reaction time, as a
-    screenshot poll sees it), and ms for the action plus one screenshot decoded (a step with no settle wait)."""
+    """Per action: ms until the screen first changes (Calc's own reaction time, as the desktop's ~20 ms frame poll
+    sees it), and ms for the action plus one raw frame decoded (a step with no settle wait: the floor)."""
     from steprl_envs.core.actions import parse_action
+    from steprl_envs.desktop.settle import Settle
+    from steprl_envs.osworld.env import _ppm_pixels
 
+    still = Settle(quiet_s=0.1, react_s=0.1)
+    first_change = Settle(quiet_s=0.0, react_s=2.0, timeout_s=2.0)
+    no_wait = Settle(quiet_s=0.0, react_s=0.0, timeout_s=0.0)
     client, latencies, floors = env.client, [], []
-    for i in range(count):
-        actions = parse_action(STEP_ACTIONS[i % len(STEP_ACTIONS)], "pyautogui")
+    for i in range(2 * count):
+        actions = parse_action(STEP_ACTIONS[i // 2 % len(STEP_ACTIONS)], "pyautogui")  # each action both ways
         actions = actions if isinstance(actions, list) else [actions]
-        before = client.screenshot()
+        client.step([], still)  # the screen the next wait compares with
         t = time.perf_counter()
-        client.execute_actions(actions)
-        _decoded(client.screenshot())
-        floors.append((time.perf_counter() - t) * 1000)
-        while time.perf_counter() - t < 2.0 and client.screenshot() == before:
-            pass
-        latencies.append((time.perf_counter() - t) * 1000)
-        time.sleep(0.5)
+        if i % 2:
+            _ppm_pixels(client.step(actions, no_wait, "ppm").frame).copy()
+            floors.append((time.perf_counter() - t) * 1000)
+        else:
+            latencies.append(client.step(actions, first_change).waited_s * 1000)
     return latencies, floors
 
 
@@ -113,7 +109,8 @@ def _resets(folder: str, runs: int, step_runs: int) -> dict[str, Figure]:
     try:
         _reset(env, osworld_full_tasks.CALC_ID)  # the first container start pays for cold caches
         samples = [_reset(env, osworld_full_tasks.CALC_ID) for _ in range(runs)]
-        steps = _steps(env, step_runs)
+        waits: list[float] = []
+        steps = _steps(env, step_runs, waits=waits)
         repaints, floors = _repaints(env, max(6, step_runs // 3))
     finally:
         env.close()
@@ -133,6 +130,11 @@ def _resets(folder: str, runs: int, step_runs: int) -> dict[str, Figure]:
     figures["step_screenshot"] = Figure.of(
         steps, "ms", f"p95 {percentile(steps, 95):.0f} ms; click/type + settle + 1920x1080 screenshot; {_load()}"
     )
+    for kind, first in (("click", 0), ("type", 1)):  # STEP_ACTIONS alternate a click and a typed word
+        figures[f"step_{kind}"] = Figure.of(steps[first::2], "ms", f"the {kind} steps of step_screenshot")
+    figures["step_settle_wait"] = Figure.of(
+        waits, "ms", "of which the wait on the desktop until the screen settled (quiet 50 ms, or 250 ms unchanged)"
+    )
     spare_env = _env(folder, warm_spare=True)
     try:
         _reset(spare_env, osworld_full_tasks.CALC_ID)
@@ -142,9 +144,9 @@ def _resets(folder: str, runs: int, step_runs: int) -> dict[str, Figure]:
     figures["reset_calc_xlsx_warm_spare"] = Figure.of(
         spare, "s", f"p95 {percentile(spare, 95):.2f} s; warm_spare=True, resets back to back; {_load()}"
     )
-    figures["step_no_settle"] = Figure.of(floors, "ms", "action + one screenshot decoded (no settle wait): the floor")
+    figures["step_no_settle"] = Figure.of(floors, "ms", "action + one raw frame decoded (no settle wait): the floor")
     figures["calc_first_repaint"] = Figure.of(
-        repaints, "ms", "action until a screenshot first differs (Calc's reaction, polled): settle cannot end earlier"
+        repaints, "ms", "action until the screen first changes (Calc's reaction, 20 ms frame poll on the desktop)"
     )
     return figures
 

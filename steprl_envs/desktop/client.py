@@ -16,11 +16,13 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 
 from ..core.actions import Action, format_action
 from ..core.actions.computer13 import ACTIONS as COMPUTER13_ACTIONS
 from ..core.actions.computer13 import to_pyautogui
 from .errors import DesktopRequestError, DesktopUnavailable
+from .settle import Settle, Settled, wait_until_still
 
 _OSWORLD_PREFIX = "import pyautogui; import time; pyautogui.FAILSAFE = False; "
 _STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
@@ -59,6 +61,8 @@ class DesktopClient:
         self._host, self._port = parts.hostname or "127.0.0.1", parts.port or 80
         self._local = threading.local()
         self._native_actions = True  # False once the server turns out to be OSWorld's (no /execute_action)
+        self._native_step = True  # False once the server turns out to have no /step
+        self._last_screen: bytes | None = None  # the screenshot step() returned last, where it polls itself
 
     @property
     def host(self) -> str:
@@ -81,6 +85,22 @@ class DesktopClient:
 
         Requests that change the desktop are retried only when the connection was refused (nothing was sent).
         """
+        return self._exchange(
+            method, path, json_body=json_body, data=data, ctype=ctype, timeout=timeout, idempotent=idempotent
+        )[:2]
+
+    def _exchange(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body=None,
+        data: bytes | None = None,
+        ctype: str = "",
+        timeout: float | None = None,
+        idempotent: bool = True,
+    ) -> tuple[int, bytes, http.client.HTTPMessage]:
+        """:meth:`request`, with the answer's headers."""
         headers = {}
         if json_body is not None:
             data, ctype = json.dumps(json_body).encode(), "application/json"
@@ -102,7 +122,7 @@ class DesktopClient:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the server may have answered before reading the body (413): read that answer below
                 resp = conn.getresponse()
-                status, body = resp.status, resp.read()
+                status, body, answer_headers = resp.status, resp.read(), resp.headers
                 if resp.will_close:
                     self._drop()
             except (http.client.HTTPException, OSError) as e:
@@ -113,8 +133,8 @@ class DesktopClient:
                 if not (idempotent or isinstance(e, ConnectionRefusedError)):
                     break
                 continue
-            if 200 <= status < 300 or (status == 404 and path in ("/file", "/execute_action")):
-                return status, body
+            if 200 <= status < 300 or (status == 404 and path in ("/file", "/execute_action", "/step")):
+                return status, body, answer_headers
             raise self._refusal(path, status, body)
         raise DesktopUnavailable(
             self.provider,
@@ -223,6 +243,23 @@ class DesktopClient:
         )
         if result.get("returncode", 0) != 0:
             raise DesktopRequestError(self.provider, f"the actions failed: {result.get('error', '')[-300:]}")
+
+    def step(self, actions: Sequence[Action], settle: Settle, fmt: str = "png", timeout: float = 60.0) -> Settled:
+        """Perform ``actions``, wait until the screen settles, and return it: ``Settled.frame`` is an image in
+        ``fmt`` ("png" or "ppm"). One request where the server has ``/step``; against others (the official VM's)
+        the actions, then PNG screenshots polled from here under the same rule."""
+        if self._native_step:
+            body = {"code": pyautogui_code(actions), "format": fmt, **asdict(settle)}
+            status, image, headers = self._exchange(
+                "POST", "/step", json_body=body, timeout=timeout + settle.timeout_s, idempotent=False
+            )
+            if status != 404:
+                return Settled(image, headers.get("X-Settled") == "true", int(headers.get("X-Waited-Ms", 0)) / 1000)
+            self._native_step = False
+        self.execute_actions(actions, timeout=timeout)
+        result = wait_until_still(self.screenshot, self._last_screen, settle)
+        self._last_screen = result.frame
+        return result
 
     def execute(
         self, command: str | list[str], shell: bool = False, timeout: float = 120.0, path: str = "/setup/execute"

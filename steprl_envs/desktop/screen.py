@@ -55,16 +55,39 @@ def screen_size(display: str) -> tuple[int, int]:
     return ImageGrab.grab(xdisplay=display).size
 
 
-def screenshot(display: str, env: dict) -> bytes:
-    """PNG bytes of the whole screen with the cursor drawn at the pointer."""
+Frame = tuple[tuple[int, int], tuple[int, int], bytes]
+"""(pointer position, screen size, RGB bytes): what :func:`frame` returns; equal frames show the same screen."""
+
+
+def frame(display: str, env: dict) -> Frame:
+    """The screen's pixels (without the cursor) and the pointer position."""
     image = ImageGrab.grab(xdisplay=display).convert("RGB")
-    x, y = pointer(env)
+    return pointer(env), image.size, image.tobytes()
+
+
+def image_of(shot: Frame) -> Image.Image:
+    """The frame as an image, with the cursor drawn at the pointer."""
+    (x, y), size, data = shot
+    image = Image.frombytes("RGB", size, data)
     draw = ImageDraw.Draw(image)
     draw.polygon([(x + dx, y + dy) for dx, dy in _ARROW], fill=(255, 255, 255), outline=(0, 0, 0))
-    return encode(image)
+    return image
 
 
-def encode(image: Image.Image) -> bytes:
+def screenshot(display: str, env: dict) -> bytes:
+    """PNG bytes of the whole screen with the cursor drawn at the pointer."""
+    return encode(image_of(frame(display, env)))
+
+
+#: image formats :func:`encode` writes, with their media types
+MEDIA_TYPES = {"png": "image/png", "ppm": "image/x-portable-pixmap"}
+
+
+def encode(image: Image.Image, fmt: str = "png") -> bytes:
+    """PNG (OSWorld's format) or binary PPM: the raw pixels behind a short header, ~10x faster to make and read
+    than PNG and worth it where the bytes only cross a local network."""
+    if fmt == "ppm":
+        return b"P6\n%d %d\n255\n" % image.size + image.tobytes()
     buf = io.BytesIO()
     image.save(buf, format="PNG", compress_level=1)  # level 1: ~5x faster than the default, ~1.3x larger
     return buf.getvalue()

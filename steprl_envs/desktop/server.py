@@ -35,6 +35,7 @@ from .a11y_atspi import AtspiSource
 from .a11y_tree import Limits
 from .display import Display, DisplayError
 from .recording import Recorder
+from .settle import Settle, wait_until_still
 
 TOKEN_ENV = "STEPRL_DESKTOP_TOKEN"
 READY_LINE = "STEPRL_DESKTOP_LISTENING"
@@ -68,6 +69,7 @@ class Desktop:
     launched: list = field(default_factory=list)
     recorder: Recorder | None = None
     a11y: AtspiSource | None = None  # the widget-level tree, where an AT-SPI bus answers
+    last_frame: screen.Frame | None = None  # the screen /step answered last: what its next wait compares with
 
 
 def pyautogui_code(command) -> str | None:
@@ -192,12 +194,32 @@ class Handler(BaseHTTPRequestHandler):
             raise Fail(403, str(e)) from None
 
     # -- observation -----------------------------------------------------------------------------------------------
-    def screenshot(self):
+    def _frame(self) -> screen.Frame:
         try:
-            png = screen.screenshot(self.desktop.display, self.desktop.env)
+            return screen.frame(self.desktop.display, self.desktop.env)
         except (OSError, subprocess.SubprocessError) as e:
             raise DisplayError(f"X display {self.desktop.display} is not answering ({e})") from None
-        self._send(200, png, "image/png")
+
+    def screenshot(self):
+        self._send(200, screen.encode(screen.image_of(self._frame())), "image/png")
+
+    def step(self):
+        """Act, wait here until the screen settles, and answer the settled screen: one request per agent step, and
+        the frames compared on the desktop instead of sent. ``X-Settled`` / ``X-Waited-Ms`` say how it went."""
+        data = self.json_body()
+        code, fmt = data.get("code", ""), data.get("format", "png")
+        if not isinstance(code, str) or fmt not in screen.MEDIA_TYPES:
+            raise Fail(400, 'send {"code": "<pyautogui code>", "format": "png" or "ppm", optional settle times}')
+        try:
+            rule = Settle.from_json(data)
+        except ValueError as e:
+            raise Fail(400, str(e)) from None
+        self._perform(code)
+        d = self.desktop
+        result = wait_until_still(self._frame, d.last_frame, rule, poll_s=0.005)
+        d.last_frame = result.frame
+        headers = {"X-Settled": str(result.settled).lower(), "X-Waited-Ms": f"{result.waited_s * 1000:.0f}"}
+        self._send(200, screen.encode(screen.image_of(result.frame), fmt), screen.MEDIA_TYPES[fmt], headers)
 
     def accessibility(self):
         """AT-SPI's widget tree where the bus answers, else the window-level tree from X."""
@@ -419,6 +441,7 @@ ROUTES = {
     "/screen_size": (_ANY, Handler.screen_size),
     "/desktop_path": (_ANY, Handler.desktop_path),
     "/execute_action": (_POST, Handler.execute_action),
+    "/step": (_POST, Handler.step),
     "/execute": (_POST, Handler.execute),
     "/setup/execute": (_POST, Handler.execute),
     "/setup/launch": (_POST, Handler.launch),

@@ -25,17 +25,20 @@ no setup and report ``info["needs_credentials"]`` (and ``info["error"]``), so th
 
 Each episode gets a fresh desktop: the first ``reset`` starts one, later resets revert it (local: a new display
 and home). OSWorld's fixed waits (60 s after reset, 2 s after each action, 20 s before evaluation) are replaced
-by readiness checks: setup steps poll for what they need, and after an action the env waits until the screen has
-stopped changing (``settle_s``).
+by readiness checks: setup steps poll for what they need, and after an action the desktop waits until its screen
+has stopped changing (``settle_s`` quiet after the last change, ``react_s`` when nothing changes, at most
+``settle_timeout_s``) and answers with that screen in the same request.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import tempfile
 import time
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -46,6 +49,7 @@ from ..core.actions import Action, ActionError
 from ..core.registry import TaskRegistry
 from ..core.spaces import screenshot_space
 from ..core.task import Task, TaskError
+from ..desktop.settle import Settle
 from . import tasks as tasks_mod
 from .context import OSWORLD_HOME, DesktopContext, published_services
 from .evaluate import evaluate
@@ -57,6 +61,20 @@ OBSERVATIONS = {"screenshot": ("screenshot",), "a11y": ("a11y_tree",), "both": (
 MODES = ("pyautogui", "computer_13")
 PROVIDERS = ("local", "docker", "osworld-vm")
 TEXT_LIMIT = 2_000_000
+
+
+_PPM_HEADER = re.compile(rb"P6\s+(\d+)\s+(\d+)\s+255\s")
+
+
+def _ppm_pixels(data: bytes) -> np.ndarray | None:
+    """A binary PPM's pixels (height, width, 3) as a view of ``data``, without decoding; None for other images."""
+    match = _PPM_HEADER.match(data)
+    if match is None:
+        return None
+    width, height = int(match[1]), int(match[2])
+    if len(data) - match.end() != width * height * 3:
+        return None
+    return np.frombuffer(data, np.uint8, offset=match.end()).reshape(height, width, 3)
 
 
 class UnsupportedTaskError(TaskError, ValueError):
@@ -84,7 +102,8 @@ class OSWorldEnv(StepEnv):
         cache_dir: str | None = None,
         client_password: str = "password",
         network: bool = True,
-        settle_s: float = 0.1,
+        settle_s: float = 0.05,
+        react_s: float = 0.25,
         settle_timeout_s: float = 3.0,
         split: str | None = None,
         invalid_action_penalty: float = 0.0,
@@ -135,7 +154,7 @@ class OSWorldEnv(StepEnv):
         self.file_cache = cache_dir or default_cache()
         self.client_password = client_password
         self.network = network
-        self.settle_s, self.settle_timeout_s = settle_s, settle_timeout_s
+        self.settle = Settle(quiet_s=settle_s, react_s=react_s, timeout_s=settle_timeout_s)
         self.render_mode = render_mode
         self.action_space = UnicodeText(16_384)
         parts: dict[str, spaces.Space] = {"instruction": UnicodeText(100_000)}
@@ -152,7 +171,7 @@ class OSWorldEnv(StepEnv):
         self._oracle_step = 0
         self._setup_failed = False
         self._needs_credentials: list[str] = []
-        self._png: bytes | None = None
+        self._image: bytes | None = None  # the settled screen (PNG or PPM) the last step or reset returned
         self.timings: dict[str, float] = {}
 
     # -- tasks -----------------------------------------------------------------------------------------------------
@@ -226,7 +245,7 @@ class OSWorldEnv(StepEnv):
         )
         self._oracle_step = 0
         self._setup_failed = False
-        self._png = None
+        self._image = None
         t1 = time.perf_counter()
         self._needs_credentials = self.taskset.credentials.get(task.id, [])
         try:
@@ -259,29 +278,24 @@ class OSWorldEnv(StepEnv):
         from ..desktop.errors import DesktopRequestError
 
         try:
-            self.client.execute_actions(actions)
+            self._settle(actions)
         except DesktopRequestError as e:
             if e.status in (400, 500):
                 raise ActionError(f"the desktop refused the action: {e.problem}") from None
             raise
-        self._settle()
 
     def _wait(self) -> None:
         time.sleep(1.0)
         self._settle()
 
-    def _settle(self, stable_for: float | None = None, timeout: float | None = None) -> None:
-        """Wait until two screenshots ``stable_for`` seconds apart are identical (keeps the last one)."""
-        stable_for = self.settle_s if stable_for is None else stable_for
-        deadline = time.monotonic() + (self.settle_timeout_s if timeout is None else timeout)
-        last = self.client.screenshot()
-        while True:
-            time.sleep(stable_for)
-            png = self.client.screenshot()
-            if png == last or time.monotonic() > deadline:
-                self._png = png
-                return
-            last = png
+    def _settle(self, actions: list[Action] = (), rule: Settle | None = None) -> None:
+        """Perform ``actions`` and wait until the screen stops changing (:mod:`~steprl_envs.desktop.settle`);
+        keeps the settled screen for the observation."""
+        fmt = "ppm" if "screenshot" in self.observation_space.spaces else "png"
+        result = self.client.step(actions, rule or self.settle, fmt)
+        self._image = result.frame
+        self.timings["settle_s"] = result.waited_s
+        self.timings["settled"] = float(result.settled)
 
     def _task_done(self) -> bool:
         return self._setup_failed
@@ -289,8 +303,10 @@ class OSWorldEnv(StepEnv):
     def _screenshot_array(self) -> np.ndarray:
         from PIL import Image
 
-        png = self._png if self._png is not None else self.client.screenshot()
-        image = Image.open(io.BytesIO(png)).convert("RGB")
+        data = self._image if self._image is not None else self.client.screenshot()
+        if (pixels := _ppm_pixels(data)) is not None and pixels.shape[:2] == (self.height, self.width):
+            return pixels.copy()
+        image = Image.open(io.BytesIO(data)).convert("RGB")
         if image.size != (self.width, self.height):
             image = image.resize((self.width, self.height))
         return np.asarray(image, dtype=np.uint8)
@@ -314,7 +330,8 @@ class OSWorldEnv(StepEnv):
 
     def _evaluate(self, agent_failed: bool = False) -> float:
         t0 = time.perf_counter()
-        self._settle(stable_for=max(self.settle_s, 0.3))
+        wait = max(self.settle.quiet_s, self.settle.react_s, 0.3)  # scores read files an app may still be writing
+        self._settle(rule=replace(self.settle, quiet_s=wait, react_s=wait))
         try:
             return evaluate(self.ctx, self.task.evaluator, agent_failed)
         finally:

@@ -290,3 +290,36 @@ def test_no_working_bwrap_refuses_to_start(bwrap, tmp_path, monkeypatch):
     message = str(e.value)
     assert "\n" not in message and "apt-get install bubblewrap" in message and "allow_host=True" in message
     assert bwrap == "missing" or "No permissions" in message
+
+
+def test_step_acts_waits_for_the_screen_and_answers_it(local_desktop):
+    from steprl_envs.desktop.settle import Settle
+
+    client = local_desktop.client()
+    _xterm(client)
+    rule = Settle(quiet_s=0.1, react_s=0.3, timeout_s=5.0)
+    before = client.step([], rule, "ppm")
+    assert before.frame.startswith(b"P6\n1280 720\n255\n") and len(before.frame) == 16 + 1280 * 720 * 3
+    typed = client.step(parse_action("pyautogui.click(200, 150)\npyautogui.write('echo stepped')", "pyautogui"), rule)
+    assert typed.settled and Image.open(io.BytesIO(typed.frame)).format == "PNG"
+    assert client.cursor_position() == (200, 150)
+    pixels = Image.open(io.BytesIO(before.frame)).convert("RGB").tobytes()
+    assert Image.open(io.BytesIO(typed.frame)).convert("RGB").tobytes() != pixels  # the typed text is on it
+    idle = client.step([], rule)  # nothing changes: the wait lasts the reaction time
+    assert idle.settled and idle.waited_s >= rule.react_s
+    with pytest.raises(DesktopRequestError, match="settle quiet_s must be a number"):
+        client.request("POST", "/step", json_body={"code": "", "quiet_s": -1})
+    with pytest.raises(DesktopRequestError, match='"format": "png" or "ppm"'):
+        client.request("POST", "/step", json_body={"code": "", "format": "gif"})
+    with pytest.raises(DesktopRequestError, match="refused action"):
+        client.request("POST", "/step", json_body={"code": "import os; os.system('true')"})
+
+
+def test_step_against_a_server_without_it_polls_screenshots_itself(local_desktop):
+    from steprl_envs.desktop.settle import Settle
+
+    client = local_desktop.client()
+    client._native_step = False  # what a 404 from OSWorld's own server (no /step) leaves behind
+    result = client.step(parse_action("pyautogui.moveTo(321, 123)", "pyautogui"), Settle(quiet_s=0.1), "ppm")
+    assert result.settled and result.frame.startswith(b"\x89PNG")  # screenshots are PNG whatever was asked
+    assert client.cursor_position() == (321, 123)

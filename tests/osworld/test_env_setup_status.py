@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from steprl_envs.desktop.providers.base import Endpoint
+from steprl_envs.desktop.settle import Settled
 from steprl_envs.osworld.env import OSWorldEnv
 from tests.osworld.fakes import FakeClient
 
@@ -32,6 +33,9 @@ class ScreenClient(FakeClient):
 
     def screenshot(self):
         return self.png
+
+    def step(self, actions, settle, fmt="png"):
+        return Settled(self.png, True, 0.0)
 
     def close(self):
         pass

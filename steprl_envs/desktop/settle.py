@@ -1,0 +1,78 @@
+"""Waiting until the screen stops changing after an action, instead of OSWorld's fixed 2 s pause.
+
+The same rule runs on the desktop itself (``/step``: raw frames about every 20 ms, one image encoded at the end)
+and, against servers without ``/step`` such as the official VM's, on the client (PNG screenshots, slower).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import TypeVar
+
+Frame = TypeVar("Frame")
+
+
+@dataclass(frozen=True)
+class Settle:
+    """When a screen counts as settled."""
+
+    quiet_s: float = 0.05
+    """the screen has not changed for this long since its last change"""
+    react_s: float = 0.25
+    """when nothing changed since the previous observation, the app is given this long to react before the screen
+    counts as settled (a click on nothing, a key that does nothing)"""
+    timeout_s: float = 3.0
+    """give up and return the last frame (a video, a progress bar); the result says it did not settle"""
+
+    def __post_init__(self):
+        for name, value in asdict(self).items():
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 60:
+                raise ValueError(f"settle {name} must be a number of seconds in [0, 60], not {value!r}")
+
+    @classmethod
+    def from_json(cls, data: dict) -> Settle:
+        """From a request body's ``quiet_s`` / ``react_s`` / ``timeout_s`` (absent ones keep their defaults)."""
+        return cls(**{k: data[k] for k in ("quiet_s", "react_s", "timeout_s") if k in data})
+
+
+@dataclass(frozen=True)
+class Settled:
+    """The last frame seen, whether the screen settled before the timeout, and how long the wait took."""
+
+    frame: object
+    settled: bool
+    waited_s: float
+
+
+def wait_until_still(
+    grab: Callable[[], Frame],
+    before: Frame | None,
+    settle: Settle,
+    poll_s: float = 0.0,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Settled:
+    """Grab frames until the screen settles; ``before`` is the frame of the previous observation (None: unknown,
+    so the first frame counts as a change and only the quiet window applies).
+
+    A change seen after the action restarts the quiet window. With no change at all, the wait ends after
+    ``react_s``: an app that reacts later than that is seen at the next step.
+    """
+    start = clock()
+    previous, last_change = before, None
+    while True:
+        frame = grab()
+        now = clock()
+        if before is None and last_change is None or frame != previous:
+            previous, last_change = frame, now
+        elapsed = now - start
+        if last_change is not None and now - last_change >= settle.quiet_s:
+            return Settled(frame, True, elapsed)
+        if last_change is None and elapsed >= settle.react_s:
+            return Settled(frame, True, elapsed)
+        if elapsed >= settle.timeout_s:
+            return Settled(frame, False, elapsed)
+        if poll_s:
+            sleep(poll_s)
