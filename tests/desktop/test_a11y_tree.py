@@ -401,7 +401,8 @@ def test_terminal_endpoint_answers_404_without_atspi(tmp_path):
     import http.client
     import json
 
-    from steprl_envs.desktop.server import Desktop, serve
+    from steprl_envs.desktop.handlers import Desktop
+    from steprl_envs.desktop.server import serve
 
     python = _fake_python(tmp_path, "echo \"ModuleNotFoundError: No module named 'pyatspi'\" >&2\nexit 1")
     desktop = Desktop(":99", str(tmp_path), dict(os.environ), [str(tmp_path)])

@@ -11,8 +11,8 @@ import pytest
 from steprl_envs.core.actions import ActionError, parse_action
 from steprl_envs.desktop import files, make_provider
 from steprl_envs.desktop.client import pyautogui_code
+from steprl_envs.desktop.handlers import pyautogui_code as embedded_code
 from steprl_envs.desktop.keymap import keysym
-from steprl_envs.desktop.server import pyautogui_code as embedded_code
 from steprl_envs.desktop.xinput import invocations
 
 

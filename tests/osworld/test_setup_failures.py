@@ -161,7 +161,8 @@ def test_steps_and_getters_that_need_an_account_say_which_and_never_succeed(tmp_
 @pytest.fixture
 def server(tmp_path):
     from steprl_envs.desktop.client import DesktopClient
-    from steprl_envs.desktop.server import Desktop, serve
+    from steprl_envs.desktop.handlers import Desktop
+    from steprl_envs.desktop.server import serve
 
     home = tmp_path / "home"
     home.mkdir()
