@@ -70,24 +70,13 @@ class DesktopClient:
         return self._host
 
     # -- transport -------------------------------------------------------------------------------------------------
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        json_body=None,
-        data: bytes | None = None,
-        ctype: str = "",
-        timeout: float | None = None,
-        idempotent: bool = True,
-    ) -> tuple[int, bytes]:
-        """Send one request; returns (status, body) for 2xx and 404, raises for the rest.
+    def request(self, method: str, path: str, **options) -> tuple[int, bytes]:
+        """Send one request; returns (status, body) for 2xx and 404, raises for the rest. ``options``:
+        ``json_body``, ``data`` + ``ctype``, ``timeout``, ``idempotent`` (see :meth:`_exchange`).
 
         Requests that change the desktop are retried only when the connection was refused (nothing was sent).
         """
-        return self._exchange(
-            method, path, json_body=json_body, data=data, ctype=ctype, timeout=timeout, idempotent=idempotent
-        )[:2]
+        return self._exchange(method, path, **options)[:2]
 
     def _exchange(
         self,
