@@ -85,7 +85,7 @@ def _repaints(env, count: int) -> tuple[list[float], list[float]]:
     sees it), and ms for the action plus one raw frame decoded (a step with no settle wait: the floor)."""
     from steprl_envs.core.actions import parse_action
     from steprl_envs.desktop.settle import Settle
-    from steprl_envs.osworld.env import _ppm_pixels
+    from steprl_envs.osworld.env import ppm_pixels
 
     still = Settle(quiet_s=0.1, react_s=0.1)
     first_change = Settle(quiet_s=0.0, react_s=2.0, timeout_s=2.0)
@@ -97,7 +97,7 @@ def _repaints(env, count: int) -> tuple[list[float], list[float]]:
         client.step([], still)  # the screen the next wait compares with
         t = time.perf_counter()
         if i % 2:
-            _ppm_pixels(client.step(actions, no_wait, "ppm").frame).copy()
+            ppm_pixels(client.step(actions, no_wait, "ppm").frame).copy()
             floors.append((time.perf_counter() - t) * 1000)
         else:
             latencies.append(client.step(actions, first_change).waited_s * 1000)

@@ -66,7 +66,7 @@ TEXT_LIMIT = 2_000_000
 _PPM_HEADER = re.compile(rb"P6\s+(\d+)\s+(\d+)\s+255\s")
 
 
-def _ppm_pixels(data: bytes) -> np.ndarray | None:
+def ppm_pixels(data: bytes) -> np.ndarray | None:
     """A binary PPM's pixels (height, width, 3) as a view of ``data``, without decoding; None for other images."""
     match = _PPM_HEADER.match(data)
     if match is None:
@@ -304,7 +304,7 @@ class OSWorldEnv(StepEnv):
         from PIL import Image
 
         data = self._image if self._image is not None else self.client.screenshot()
-        if (pixels := _ppm_pixels(data)) is not None and pixels.shape[:2] == (self.height, self.width):
+        if (pixels := ppm_pixels(data)) is not None and pixels.shape[:2] == (self.height, self.width):
             return pixels.copy()
         image = Image.open(io.BytesIO(data)).convert("RGB")
         if image.size != (self.width, self.height):
