@@ -238,6 +238,9 @@ def test_serve_binds_127_0_0_1_only(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONFAULTHANDLER": "1"},
+        # A runner started in the background (``cmd &``) ignores SIGINT, and its children inherit that; Python then
+        # installs no Ctrl-C handler. Give the server the default disposition a terminal would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         lines: list[str] = []
@@ -257,7 +260,7 @@ def test_serve_binds_127_0_0_1_only(tmp_path):
     finally:
         proc.send_signal(signal.SIGINT)  # Ctrl-C
         try:
-            proc.wait(timeout=30)  # generous: CI runs this beside container tests that load every core
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGABRT)  # no clean exit: faulthandler prints where every thread hangs
             try:
