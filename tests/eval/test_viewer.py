@@ -260,7 +260,7 @@ def test_serve_binds_127_0_0_1_only(tmp_path):
     finally:
         proc.send_signal(signal.SIGINT)  # Ctrl-C
         try:
-            proc.wait(timeout=30)
+            proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGABRT)  # no clean exit: faulthandler prints where every thread hangs
             try:
