@@ -6,7 +6,9 @@ on an official-format Calc task that opens a local .xlsx (:mod:`bench.osworld_fu
 * reset: a fresh container and the task's setup (upload, ``open`` until the Calc window shows the file,
   ``activate_window``) and the settle wait, split into desktop (container + server ready), setup and settle;
 * step: ``env.step`` with a click or a typed word on the open sheet, the settle wait and the observation included,
-  once with the screenshot observation and once with the accessibility tree (AT-SPI);
+  once with the screenshot observation and once with the accessibility tree (AT-SPI); the screenshot steps side by
+  side (alternating blocks of the same actions) with the desktop told of changes by X DAMAGE events and by
+  comparing whole frames;
 * eight desktops side by side, each with Calc open on the file and one Chrome tab: the time to bring all up
   (resets in parallel), each container's memory (the engine's stats API and the PSS of its processes) and a step
   while all are up.
@@ -24,6 +26,7 @@ import os
 import tempfile
 import threading
 import time
+from dataclasses import replace
 
 from bench import osworld_full_tasks
 from bench.common import Figure, main, percentile, show
@@ -80,6 +83,21 @@ def _steps(env, count: int, first: int = 0, waits: list | None = None) -> list[f
     return out
 
 
+def _steps_by_watch(env, count: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """``count`` timed steps with each way of seeing changes ("damage": X's events, "frames": whole frames
+    compared), in alternating blocks of the same actions so both meet the same load; and their settle waits."""
+    rules = {"damage": replace(env.settle, watch="auto"), "frames": replace(env.settle, watch="frames")}
+    steps: dict[str, list[float]] = {watch: [] for watch in rules}
+    waits: dict[str, list[float]] = {watch: [] for watch in rules}
+    for _ in range(max(1, count // len(STEP_ACTIONS))):
+        for watch, rule in rules.items():
+            env.settle = rule
+            steps[watch] += _steps(env, len(STEP_ACTIONS), waits=waits[watch])
+            if env.watched != watch:
+                raise RuntimeError(f"asked for {watch}, the desktop watched {env.watched}")
+    return steps, waits
+
+
 def _repaints(env, count: int) -> tuple[list[float], list[float]]:
     """Per action: ms until the screen first changes (Calc's own reaction time, as the desktop's ~20 ms frame poll
     sees it), and ms for the action plus one raw frame decoded (a step with no settle wait: the floor)."""
@@ -109,13 +127,12 @@ def _resets(folder: str, runs: int, step_runs: int) -> dict[str, Figure]:
     try:
         _reset(env, osworld_full_tasks.CALC_ID)  # the first container start pays for cold caches
         samples = [_reset(env, osworld_full_tasks.CALC_ID) for _ in range(runs)]
-        waits: list[float] = []
-        steps = _steps(env, step_runs, waits=waits)
+        load = _load()
+        by_watch, waits = _steps_by_watch(env, step_runs)
         repaints, floors = _repaints(env, max(6, step_runs // 3))
     finally:
         env.close()
     resets = [s["reset_s"] for s in samples]
-    load = _load()
     figures = {
         "reset_calc_xlsx": Figure.of(
             resets, "s", f"p95 {percentile(resets, 95):.2f} s; fresh container + open; {load}"
@@ -127,14 +144,25 @@ def _resets(folder: str, runs: int, step_runs: int) -> dict[str, Figure]:
         ("settle_s", "screen settle"),
     ):
         figures[f"reset_part_{part[:-2]}"] = Figure.of([s[part] for s in samples], "s", what)
-    figures["step_screenshot"] = Figure.of(
-        steps, "ms", f"p95 {percentile(steps, 95):.0f} ms; click/type + settle + 1920x1080 screenshot; {_load()}"
-    )
-    for kind, first in (("click", 0), ("type", 1)):  # STEP_ACTIONS alternate a click and a typed word
-        figures[f"step_{kind}"] = Figure.of(steps[first::2], "ms", f"the {kind} steps of step_screenshot")
-    figures["step_settle_wait"] = Figure.of(
-        waits, "ms", "of which the wait on the desktop until the screen settled (quiet 50 ms, or 250 ms unchanged)"
-    )
+    for watch, suffix, how in (
+        ("damage", "", "frames grabbed on X DAMAGE events"),
+        ("frames", "_frames", "frames grabbed every 5 ms"),
+    ):
+        steps = by_watch[watch]
+        figures[f"step_screenshot{suffix}"] = Figure.of(
+            steps,
+            "ms",
+            f"p95 {percentile(steps, 95):.0f} ms; click/type + settle ({how}) + 1920x1080 screenshot; {load}",
+        )
+        for kind, first in (("click", 0), ("type", 1)):  # STEP_ACTIONS alternate a click and a typed word
+            figures[f"step_{kind}{suffix}"] = Figure.of(
+                steps[first::2], "ms", f"the {kind} steps of step_screenshot{suffix}"
+            )
+        figures[f"step_settle_wait{suffix}"] = Figure.of(
+            waits[watch],
+            "ms",
+            "of which the wait on the desktop until the screen settled (quiet 50 ms, or 250 ms unchanged)",
+        )
     spare_env = _env(folder, warm_spare=True)
     try:
         _reset(spare_env, osworld_full_tasks.CALC_ID)

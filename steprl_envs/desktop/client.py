@@ -16,7 +16,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from ..core.actions import Action, format_action
 from ..core.actions.computer13 import ACTIONS as COMPUTER13_ACTIONS
@@ -243,10 +243,12 @@ class DesktopClient:
                 "POST", "/step", json_body=body, timeout=timeout + settle.timeout_s, idempotent=False
             )
             if status != 404:
-                return Settled(image, headers.get("X-Settled") == "true", int(headers.get("X-Waited-Ms", 0)) / 1000)
+                waited_s = int(headers.get("X-Waited-Ms", 0)) / 1000
+                watched = headers.get("X-Watched", "frames")
+                return Settled(image, headers.get("X-Settled") == "true", waited_s, watched)
             self._native_step = False
         self.execute_actions(actions, timeout=timeout)
-        result = wait_until_still(self.screenshot, self._last_screen, settle)
+        result = replace(wait_until_still(self.screenshot, self._last_screen, settle), watched="screenshots")
         self._last_screen = result.frame
         return result
 

@@ -13,16 +13,17 @@ import re
 import shlex
 import subprocess
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
 from ..core.actions import ActionError, parse_action
 from . import files, screen, windows, xinput
 from .a11y_atspi import AtspiSource
+from .damage import DamageWatch, frames_when_drawn, watch_damage
 from .display import DisplayError
 from .recording import Recorder
-from .settle import Settle, wait_until_still
+from .settle import Settle, Settled, wait_until_still
 
 MAX_BODY = 1 << 20  # any request but uploads
 _PYAUTOGUI_PREAMBLE = re.compile(
@@ -55,6 +56,21 @@ class Desktop:
     recorder: Recorder | None = None
     a11y: AtspiSource | None = None  # the widget-level tree, where an AT-SPI bus answers
     last_frame: screen.Frame | None = None  # the screen /step answered last: what its next wait compares with
+    damage: DamageWatch | None = None  # X's drawing events, where the display has DAMAGE (see damage_watch)
+    damage_tried: bool = False
+
+    def damage_watch(self) -> DamageWatch | None:
+        """The display's DAMAGE watch, opened on first use; None where there is none (then /step polls frames)."""
+        if not self.damage_tried:
+            self.damage_tried = True
+            self.damage = watch_damage(self.display)
+        return self.damage
+
+    def drop_damage_watch(self) -> None:
+        """Close the watch after an X failure; the next /step opens a new one (or polls frames)."""
+        if self.damage is not None:
+            self.damage.close()
+        self.damage, self.damage_tried = None, False
 
 
 def pyautogui_code(command) -> str | None:
@@ -199,12 +215,41 @@ class Handler(BaseHTTPRequestHandler):
             rule = Settle.from_json(data)
         except ValueError as e:
             raise Fail(400, str(e)) from None
-        self._perform(code)
+        result = self._act_and_settle(code, rule)
         d = self.desktop
-        result = wait_until_still(self._frame, d.last_frame, rule, poll_s=0.005)
         d.last_frame = result.frame
-        headers = {"X-Settled": str(result.settled).lower(), "X-Waited-Ms": f"{result.waited_s * 1000:.0f}"}
+        headers = {
+            "X-Settled": str(result.settled).lower(),
+            "X-Waited-Ms": f"{result.waited_s * 1000:.0f}",
+            "X-Watched": result.watched,
+        }
         self._send(200, screen.encode(screen.image_of(result.frame), fmt), screen.MEDIA_TYPES[fmt], headers)
+
+    def _act_and_settle(self, code: str, rule: Settle) -> Settled:
+        """Perform ``code`` and wait until the screen is still, by the one rule of :func:`wait_until_still`. Where
+        the display has DAMAGE, a frame is grabbed only after X reported drawing (drawing that leaves the pixels as
+        they were still counts as no change); else, or when another request holds the watch or the rule asks for
+        frames, every ~5 ms."""
+        d = self.desktop
+        watch = d.damage_watch() if rule.watch == "auto" else None
+        if watch is None or not watch.lock.acquire(blocking=False):
+            self._perform(code)
+            return wait_until_still(self._frame, d.last_frame, rule, poll_s=0.005)
+        try:
+            self._on_display(watch.start)
+            self._perform(code)
+            grab = frames_when_drawn(watch, self._frame, lambda: screen.pointer(d.env))
+            return replace(self._on_display(lambda: wait_until_still(grab, d.last_frame, rule)), watched="damage")
+        finally:
+            watch.lock.release()
+
+    def _on_display(self, call):
+        """``call()``; an X failure drops the DAMAGE watch and answers as a display that stopped answering."""
+        try:
+            return call()
+        except Exception as e:  # python-xlib raises its own types (connection closed, protocol errors)
+            self.desktop.drop_damage_watch()
+            raise DisplayError(f"X display {self.desktop.display} is not answering ({e})") from None
 
     def accessibility(self):
         """AT-SPI's widget tree where the bus answers, else the window-level tree from X."""

@@ -1,7 +1,10 @@
 """Waiting until the screen stops changing after an action, instead of OSWorld's fixed 2 s pause.
 
-The same rule runs on the desktop itself (``/step``: raw frames about every 20 ms, one image encoded at the end)
-and, against servers without ``/step`` such as the official VM's, on the client (PNG screenshots, slower).
+The same rule runs on the desktop itself (``/step``: raw frames, grabbed when X's DAMAGE events report drawing, or
+about every 15 ms where the display lacks DAMAGE; one image encoded at the end) and, against servers without
+``/step`` such as the official VM's, on the client (PNG screenshots, slower). Changes are always judged on pixels:
+apps redraw unchanged areas (Calc repaints the cell cursor about 13 ms after a key, then the typed text after
+about 100 ms), so drawing alone would start the quiet window too early.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from dataclasses import asdict, dataclass
 from typing import TypeVar
 
 Frame = TypeVar("Frame")
+#: values of :attr:`Settle.watch`
+WATCHES = ("auto", "frames")
 
 
 @dataclass(frozen=True)
@@ -25,25 +30,35 @@ class Settle:
     counts as settled (a click on nothing, a key that does nothing)"""
     timeout_s: float = 3.0
     """give up and return the last frame (a video, a progress bar); the result says it did not settle"""
+    watch: str = "auto"
+    """when the desktop grabs frames: "auto" (when X's DAMAGE events report drawing, where the display has them)
+    or "frames" (every ~5 ms)"""
 
     def __post_init__(self):
         for name, value in asdict(self).items():
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 60:
+            if name == "watch":
+                if value not in WATCHES:
+                    raise ValueError(f"settle watch must be one of {', '.join(WATCHES)}, not {value!r}")
+            elif not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 60:
                 raise ValueError(f"settle {name} must be a number of seconds in [0, 60], not {value!r}")
 
     @classmethod
     def from_json(cls, data: dict) -> Settle:
-        """From a request body's ``quiet_s`` / ``react_s`` / ``timeout_s`` (absent ones keep their defaults)."""
-        return cls(**{k: data[k] for k in ("quiet_s", "react_s", "timeout_s") if k in data})
+        """From a request body's ``quiet_s`` / ``react_s`` / ``timeout_s`` / ``watch`` (absent ones keep their
+        defaults)."""
+        return cls(**{k: data[k] for k in ("quiet_s", "react_s", "timeout_s", "watch") if k in data})
 
 
 @dataclass(frozen=True)
 class Settled:
-    """The last frame seen, whether the screen settled before the timeout, and how long the wait took."""
+    """The last frame seen, whether the screen settled before the timeout, how long the wait took, and how."""
 
     frame: object
     settled: bool
     waited_s: float
+    watched: str = "frames"
+    """how frames were taken: "damage" (grabbed when X reported drawing), "frames" (grabbed every ~5 ms) or
+    "screenshots" (PNGs polled by the client, against servers without ``/step``)"""
 
 
 def wait_until_still(

@@ -172,6 +172,7 @@ class OSWorldEnv(StepEnv):
         self._setup_failed = False
         self._needs_credentials: list[str] = []
         self._image: bytes | None = None  # the settled screen (PNG or PPM) the last step or reset returned
+        self.watched = ""  # how the desktop saw the last wait's changes: "damage", "frames" or "screenshots"
         self.timings: dict[str, float] = {}
 
     # -- tasks -----------------------------------------------------------------------------------------------------
@@ -296,6 +297,7 @@ class OSWorldEnv(StepEnv):
         self._image = result.frame
         self.timings["settle_s"] = result.waited_s
         self.timings["settled"] = float(result.settled)
+        self.watched = result.watched
 
     def _task_done(self) -> bool:
         return self._setup_failed

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import replace
 
 import pytest
 from PIL import Image
@@ -301,14 +302,24 @@ def test_step_acts_waits_for_the_screen_and_answers_it(local_desktop):
     before = client.step([], rule, "ppm")
     assert before.frame.startswith(b"P6\n1280 720\n255\n") and len(before.frame) == 16 + 1280 * 720 * 3
     typed = client.step(parse_action("pyautogui.click(200, 150)\npyautogui.write('echo stepped')", "pyautogui"), rule)
-    assert typed.settled and Image.open(io.BytesIO(typed.frame)).format == "PNG"
+    assert typed.settled and typed.watched == "damage" and Image.open(io.BytesIO(typed.frame)).format == "PNG"
     assert client.cursor_position() == (200, 150)
     pixels = Image.open(io.BytesIO(before.frame)).convert("RGB").tobytes()
-    assert Image.open(io.BytesIO(typed.frame)).convert("RGB").tobytes() != pixels  # the typed text is on it
+    after_typing = Image.open(io.BytesIO(typed.frame)).convert("RGB").tobytes()
+    assert after_typing != pixels  # the typed text is on it
     idle = client.step([], rule)  # nothing changes: the wait lasts the reaction time
-    assert idle.settled and idle.waited_s >= rule.react_s
+    assert idle.settled and idle.watched == "damage" and rule.react_s <= idle.waited_s < rule.react_s + 0.2
+    # the same rule on compared frames (displays without DAMAGE): the same behaviour
+    by_frames = replace(rule, watch="frames")
+    more = client.step(parse_action("pyautogui.write(' again')", "pyautogui"), by_frames)
+    assert more.settled and more.watched == "frames"
+    assert Image.open(io.BytesIO(more.frame)).convert("RGB").tobytes() != after_typing
+    idle = client.step([], by_frames)
+    assert idle.settled and idle.watched == "frames" and idle.waited_s >= rule.react_s
     with pytest.raises(DesktopRequestError, match="settle quiet_s must be a number"):
         client.request("POST", "/step", json_body={"code": "", "quiet_s": -1})
+    with pytest.raises(DesktopRequestError, match="settle watch must be one of"):
+        client.request("POST", "/step", json_body={"code": "", "watch": "x"})
     with pytest.raises(DesktopRequestError, match='"format": "png" or "ppm"'):
         client.request("POST", "/step", json_body={"code": "", "format": "gif"})
     with pytest.raises(DesktopRequestError, match="refused action"):
@@ -321,5 +332,6 @@ def test_step_against_a_server_without_it_polls_screenshots_itself(local_desktop
     client = local_desktop.client()
     client._native_step = False  # what a 404 from OSWorld's own server (no /step) leaves behind
     result = client.step(parse_action("pyautogui.moveTo(321, 123)", "pyautogui"), Settle(quiet_s=0.1), "ppm")
-    assert result.settled and result.frame.startswith(b"\x89PNG")  # screenshots are PNG whatever was asked
+    assert result.settled and result.watched == "screenshots"
+    assert result.frame.startswith(b"\x89PNG")  # screenshots are PNG whatever was asked
     assert client.cursor_position() == (321, 123)

@@ -36,7 +36,7 @@ def test_actions_become_xdotool_chains_cut_after_typing():
             "1",
             "type",
             "--delay",
-            "12",
+            "0",
             "--",
             "a b",
         ],
@@ -60,6 +60,25 @@ def test_actions_become_xdotool_chains_cut_after_typing():
             "3",
         ],
     ]
+
+
+def test_typing_pauses_only_for_characters_off_the_keyboard_map():
+    """pyautogui types without pauses; a character xdotool must first bind to a spare key gets 12 ms."""
+    assert invocations(parse_action("pyautogui.write('h\u00e9llo \u20ac!\\n')", "pyautogui")) == [
+        ["xdotool", "type", "--delay", "0", "--", "h"],
+        ["xdotool", "type", "--delay", "12", "--", "\u00e9"],
+        ["xdotool", "type", "--delay", "0", "--", "llo "],
+        ["xdotool", "type", "--delay", "12", "--", "\u20ac"],
+        ["xdotool", "type", "--delay", "0", "--", "!\n"],
+    ]
+    # an explicit interval is the agent's choice, for every character
+    assert invocations(parse_action("pyautogui.write('a\u00e9', interval=0.05)", "pyautogui")) == [
+        ["xdotool", "type", "--delay", "50", "--", "a\u00e9"]
+    ]
+    clicked_then_typed = invocations(parse_action("pyautogui.click(1, 2); pyautogui.write('\u00fcx')", "pyautogui"))
+    assert clicked_then_typed[0][:4] == ["xdotool", "mousemove", "1", "2"]
+    assert clicked_then_typed[0][-5:] == ["type", "--delay", "12", "--", "\u00fc"]
+    assert clicked_then_typed[1] == ["xdotool", "type", "--delay", "0", "--", "x"]
 
 
 def test_drag_press_and_control_actions():
