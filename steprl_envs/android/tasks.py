@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 
 from ..mock_gui.data import FIRST, LAST, SENTENCES, WORDS
 from .device import AndroidDevice
-from .sim.phone import ALARMS_DB, APPS, NOTES_DB
+from .sim.catalog import ALARMS_DB, APPS, NOTES_DB
 
 CONTACTS_PHONES = "content://com.android.contacts/data/phones"
 CONTACTS = "content://com.android.contacts/contacts"

@@ -5,7 +5,7 @@ the UI tree shows the stopwatch's Pause and Lap buttons (running), its Start but
 
 from __future__ import annotations
 
-from ..sim.phone import APPS
+from ..sim.catalog import APPS
 from .common import OfficialTask
 
 PACKAGE = APPS["clock"][0]

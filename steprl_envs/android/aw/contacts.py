@@ -4,7 +4,7 @@ in ``content://com.android.contacts/data/phones``."""
 from __future__ import annotations
 
 from ...mock_gui.data import FIRST, LAST
-from ..sim.phone import APPS
+from ..sim.catalog import APPS
 from ..tasks import _digits, _phones, _put_contact
 from .common import OfficialTask, fuzzy_match
 from .sms import number

@@ -7,7 +7,7 @@ from __future__ import annotations
 import posixpath
 import random
 
-from ..sim.phone import SDCARD
+from ..sim.catalog import SDCARD
 from ..sim.system_apps import AudioRecorderApp, CameraApp
 from .common import OfficialTask, clear_dir, create_file, entries, exists, file_stem, random_string
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import random
 
+from ..sim.catalog import APPS, NOTES_DB
 from ..sim.joplin import folder_id
-from ..sim.phone import APPS, NOTES_DB
 from .calendar_ir import check_answer
 from .common import OfficialTask, sentence
 

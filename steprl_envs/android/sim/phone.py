@@ -8,6 +8,10 @@ Apps and their Android identities: contacts = ``com.google.android.contacts``, c
 ``com.google.android.deskclock`` (alarms in ``databases/alarms.db``), notes = Joplin ``net.cozic.joplin``
 (``databases/joplin.sqlite``), settings = ``com.android.settings`` (values in ``settings`` global / system /
 secure), messages = Simple SMS Messenger (``content://sms``).
+
+This module holds the phone's state, input and the small tools; the app identities and argument conventions are in
+:mod:`.catalog`, ``uiautomator dump`` in :mod:`.uiautomator`, ``content`` in :mod:`.content` and the database files
+in :mod:`.databases`.
 """
 
 from __future__ import annotations
@@ -15,179 +19,43 @@ from __future__ import annotations
 import copy
 import io
 import os
-import re
 import shutil
-import sqlite3
 import struct
-import tempfile
 import threading
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 import numpy as np
 
 from ...core.actions import ActionError
 from ...mock_gui import widgets as W
-from ...mock_gui.a11y import CLASS_NAMES
 from ...mock_gui.compositor import Compositor
-from ...mock_gui.data import Alarm, Contact
 from ...mock_gui.scene import Scene
 from ...mock_gui.world import World
-from . import joplin, retro, vlc
+from . import content, databases, retro, uiautomator, vlc
+from .catalog import (
+    APPS,
+    BASE_SETTINGS,
+    DENSITY,
+    EXTRA_APPS,
+    HEIGHT,
+    KEY_NAMES,
+    LAUNCHER,
+    OTHER_PACKAGES,
+    PACKAGE_TO_APP,
+    SDCARD,
+    SDCARD_DIRS,
+    SETTINGS,
+    WIDTH,
+    SimError,
+    decode_setting,
+    encode_setting,
+    keycode,
+    shell_options,
+)
 from .files import FILE_TOOLS, file_command
 from .markor import MARKOR_DIR, FilesApp, MarkorApp
-from .markor import PACKAGE as MARKOR_PACKAGE
-from .records import ExpenseApp, RecipeApp, RecordApp
-from .system_apps import (
-    AudioRecorderApp,
-    CameraApp,
-    ClipperApp,
-    DialerApp,
-    DrawApp,
-    SimClockApp,
-    SimContactsApp,
-    SimMessagesApp,
-    SimSettingsApp,
-)
-from .tables import CalendarApp, TasksApp, TracksApp
-
-WIDTH, HEIGHT, DENSITY = 540, 1200, 240
-LAUNCHER = ("com.google.android.apps.nexuslauncher", "com.google.android.apps.nexuslauncher.NexusLauncherActivity")
-SYSTEMUI = "com.android.systemui"
-#: MockGUI app -> (package, launcher activity)
-APPS = {
-    "contacts": ("com.google.android.contacts", "com.android.contacts.activities.PeopleActivity"),
-    "clock": ("com.google.android.deskclock", "com.android.deskclock.DeskClock"),
-    "notes": ("net.cozic.joplin", "net.cozic.joplin.MainActivity"),
-    "settings": ("com.android.settings", "com.android.settings.Settings"),
-    "messages": ("com.simplemobiletools.smsmessenger", "com.simplemobiletools.smsmessenger.activities.MainActivity"),
-}
-#: apps of AndroidWorld's task set hosted by the sim (``sim/markor.py``, ``sim/records.py``)
-EXTRA_APPS = {
-    "markor": MarkorApp,
-    "expense": ExpenseApp,
-    "recipe": RecipeApp,
-    "calendar": CalendarApp,
-    "tasks": TasksApp,
-    "opentracks": TracksApp,
-    "camera": CameraApp,
-    "dialer": DialerApp,
-    "messages": SimMessagesApp,
-    "clock": SimClockApp,
-    "contacts": SimContactsApp,
-    "notes": joplin.SimNotesApp,
-    "files": FilesApp,
-    "audiorecorder": AudioRecorderApp,
-    "clipper": ClipperApp,
-    "vlc": vlc.VlcApp,
-    "retro": retro.RetroApp,
-    "draw": DrawApp,
-}
-#: the standard folders of shared storage (``/storage/emulated/0``) on a fresh phone
-SDCARD = "/storage/emulated/0"
-SDCARD_DIRS = (
-    "Alarms",
-    "Audiobooks",
-    "DCIM",
-    "Documents",
-    "Download",
-    "Movies",
-    "Music",
-    "Notifications",
-    "Pictures",
-    "Podcasts",
-    "Recordings",
-    "Ringtones",
-)
-for _name, _cls in EXTRA_APPS.items():
-    APPS.setdefault(_name, getattr(_cls, "package", None) or MARKOR_PACKAGE)
-PACKAGE_TO_APP = {pkg: app for app, (pkg, _) in APPS.items()}
-PACKAGE_TO_APP.update({"com.android.contacts": "contacts", "com.google.android.apps.messaging": "messages"})
-OTHER_PACKAGES = (
-    LAUNCHER[0],
-    SYSTEMUI,
-    "com.android.shell",
-    "com.android.providers.settings",
-    "com.android.providers.contacts",
-    "com.android.providers.telephony",
-)
-ALARMS_DB = f"/data/data/{APPS['clock'][0]}/databases/alarms.db"
-NOTES_DB = f"/data/data/{APPS['notes'][0]}/databases/joplin.sqlite"
-
-#: (namespace, key) -> (MockGUI setting, encoding)
-SETTINGS = {
-    ("global", "wifi_on"): ("wifi", "bool"),
-    ("global", "bluetooth_on"): ("bluetooth", "bool"),
-    ("global", "airplane_mode_on"): ("airplane", "bool"),
-    ("secure", "ui_night_mode"): ("dark", "night"),
-    ("system", "accelerometer_rotation"): ("autorotate", "bool"),
-    ("global", "zen_mode"): ("dnd", "bool"),
-    ("system", "vibrate_when_ringing"): ("vibrate", "bool"),
-    ("secure", "location_mode"): ("location", "location"),
-    ("system", "screen_brightness"): ("brightness", "brightness"),
-}
-BASE_SETTINGS = {
-    "global": {"auto_time": "1", "auto_time_zone": "1", "device_provisioned": "1", "adb_enabled": "1"},
-    "system": {"screen_off_timeout": "600000", "font_scale": "1.0"},
-    "secure": {
-        "enabled_accessibility_services": "null",
-        "default_input_method": "com.android.inputmethod.latin/.LatinIME",
-    },
-}
-KEYCODES = {
-    "HOME": 3,
-    "BACK": 4,
-    "DPAD_UP": 19,
-    "DPAD_DOWN": 20,
-    "POWER": 26,
-    "TAB": 61,
-    "SPACE": 62,
-    "ENTER": 66,
-    "DEL": 67,
-    "ESCAPE": 111,
-    "FORWARD_DEL": 112,
-    "CTRL_LEFT": 113,
-    "APP_SWITCH": 187,
-    "WAKEUP": 224,
-    "MENU": 82,
-    "PAGE_UP": 92,
-    "PAGE_DOWN": 93,
-    "MOVE_HOME": 122,
-    "MOVE_END": 123,
-}
-KEYCODES.update({chr(c): 29 + c - ord("A") for c in range(ord("A"), ord("Z") + 1)})
-KEYCODES.update({str(d): 7 + d for d in range(10)})
-KEY_NAMES = {v: k for k, v in KEYCODES.items()}
-
-
-class SimError(Exception):
-    """A command failed: (exit code, message on stderr)."""
-
-    def __init__(self, message: str, code: int = 1):
-        super().__init__(message)
-        self.code = code
-
-
-def _enc(kind: str, value) -> str:
-    if kind == "bool":
-        return "1" if value else "0"
-    if kind == "night":
-        return "2" if value else "1"
-    if kind == "location":
-        return "3" if value else "0"
-    return str(1 + (int(value) - 1) * 254 // 9)  # brightness level 1..10 -> 1..255
-
-
-def _dec(kind: str, raw: str):
-    if kind == "brightness":
-        return min(10, max(1, round(1 + (int(float(raw)) - 1) * 9 / 254)))
-    if kind == "night":
-        return raw.strip() == "2"
-    return raw.strip() not in ("0", "", "null")
-
-
-def _rid(package: str, tag: str) -> str:
-    return f"{package}:id/{re.sub(r'[^A-Za-z0-9_]', '_', tag)}" if tag else ""
+from .records import RecordApp
+from .system_apps import SimSettingsApp
 
 
 class SimPhone:
@@ -270,133 +138,20 @@ class SimPhone:
     def window_xml(self) -> str:
         """The screen as ``uiautomator dump`` writes it."""
         with self.lock:
-            out = ["<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>", '<hierarchy rotation="0">']
-            pkg_default = self.foreground[0]
-            top = [
-                '<node index="0" text="" resource-id="" class="android.widget.FrameLayout" '
-                f'package="{pkg_default}" content-desc="" checkable="false" checked="false" clickable="false" '
-                'enabled="true" focusable="false" focused="false" scrollable="false" long-clickable="false" '
-                f'password="false" selected="false" bounds="[0,0][{self.width},{self.height}]">'
-            ]
-            out += top
-            for i, layer in enumerate(self.scene.current):
-                package = SYSTEMUI if layer.kind == "bar" else (APPS[layer.app][0] if layer.app else LAUNCHER[0])
-                self._node(layer.root, i, package, out)
-            out.append("</node></hierarchy>")
-            return "".join(out)
-
-    def _node(self, w: W.Widget, index: int, package: str, out: list[str]) -> None:
-        owner, _, tag = w.uid.partition("/")
-        editable = bool(w.flags & W.EDITABLE)
-        if w.role in W.CONTAINERS:
-            cls = CLASS_NAMES.get(w.role, "android.widget.LinearLayout" if w.children else "android.view.View")
-        else:
-            cls = CLASS_NAMES.get(w.role, "android.widget.TextView")
-        text = w.text if editable else ("" if w.role in W.CONTAINERS else w.name)
-        desc = w.name if w.role == "icon" else ""
-        attrs = {
-            "index": str(index),
-            "text": text,
-            "resource-id": _rid(package, tag),
-            "class": cls,
-            "package": package,
-            "content-desc": desc,
-            "checkable": w.flags & W.CHECKABLE,
-            "checked": w.flags & W.CHECKED,
-            "clickable": w.flags & W.CLICKABLE,
-            "enabled": not w.flags & W.DISABLED,
-            "focusable": w.flags & (W.CLICKABLE | W.EDITABLE),
-            "focused": w.flags & W.FOCUSED,
-            "scrollable": w.flags & W.SCROLLABLE,
-            "long-clickable": False,
-            "password": False,
-            "selected": w.flags & W.SELECTED,
-            "bounds": f"[{w.x},{w.y}][{w.x + w.w},{w.y + w.h}]",
-        }
-        if editable:
-            attrs["hint"] = w.name
-        parts = [
-            f"{k}={quoteattr(_xml_text(v) if isinstance(v, str) else ('true' if v else 'false'))}"
-            for k, v in attrs.items()
-        ]
-        if w.children:
-            out.append(f"<node {' '.join(parts)}>")
-            for i, child in enumerate(w.children):
-                self._node(child, i, package, out)
-            out.append("</node>")
-        else:
-            out.append(f"<node {' '.join(parts)} />")
+            return uiautomator.window_xml(self)
 
     # -- databases ---------------------------------------------------------------------------------------------
     def database(self, path: str) -> bytes | None:
         """The bytes of an app database file generated from the current state (None if no such database)."""
         with self.lock:
-            app = self.record_app(path)
-            if app is not None:
-                return app.database()
-            if path == ALARMS_DB:
-                rows = [
-                    (a.id, int(a.time[:2]), int(a.time[3:]), int(a.on), a.label, 0, 1, "default", 0)
-                    for a in self.world.rec.alarms
-                ]
-                return _sqlite_bytes(
-                    "CREATE TABLE alarm_templates (_id INTEGER PRIMARY KEY, hour INTEGER NOT NULL, minutes INTEGER "
-                    "NOT NULL, enabled INTEGER NOT NULL, label TEXT NOT NULL, days_of_week INTEGER NOT NULL, "
-                    "vibrate INTEGER NOT NULL, ringtone TEXT, delete_after_use INTEGER NOT NULL)",
-                    "INSERT INTO alarm_templates VALUES (?,?,?,?,?,?,?,?,?)",
-                    rows,
-                )
-            if path == NOTES_DB:
-                return joplin.database(self.world.apps["notes"])
-            if path == vlc.DB_PATH:
-                return vlc.database(self.world.apps["vlc"])
-            if path == retro.PLAYLIST_DB:
-                return retro.playlist_database(self.world.apps["retro"])
-            if path == retro.PLAYBACK_DB:
-                return retro.playback_database(self.world.apps["retro"])
-            return None
+            return databases.database(self, path)
 
     def load_database(self, path: str, data: bytes) -> bool:
-        """Take a pushed database into the app state (as the app would read it after a restart)."""
+        """Take a pushed database into the app state; False when ``path`` is no app's database."""
         with self.lock:
-            app = self.record_app(path)
-            if app is not None:
-                app.load(data)
-                self._restart(app.name)
-                return True
-            if path == vlc.DB_PATH:
-                vlc.load(self.world.apps["vlc"], data)
-                self._restart("vlc")
-                return True
-            if path in (retro.PLAYLIST_DB, retro.PLAYBACK_DB):
-                retro.load(self.world.apps["retro"], path, data)
-                self._restart("retro")
-                return True
-            if path not in (ALARMS_DB, NOTES_DB):
-                self.storage_changed()
-                return False
-            with tempfile.TemporaryDirectory() as tmp:
-                file = Path(tmp) / "db"
-                file.write_bytes(data)
-                con = sqlite3.connect(file)
-                try:
-                    if path == ALARMS_DB:
-                        rows = con.execute("SELECT _id, hour, minutes, enabled, label FROM alarm_templates").fetchall()
-                        alarms = [
-                            Alarm(int(i), f"{int(h):02d}:{int(m):02d}", label or "Alarm", bool(on))
-                            for i, h, m, on, label in rows
-                        ]
-                        alarms.sort(key=lambda a: (a.time, a.id))
-                        self.world.rec.alarms[:] = alarms
-                        self._restart("clock")
-                    else:
-                        joplin.load(self.world.apps["notes"], data)
-                        self._restart("notes")
-                finally:
-                    con.close()
-            return True
+            return databases.load_database(self, path, data)
 
-    def _restart(self, app: str) -> None:
+    def restart(self, app: str) -> None:
         """Drop an app's UI state (its data stays), like ``am force-stop``."""
         a = self.world.apps[app]
         if hasattr(a, "pages"):
@@ -452,9 +207,9 @@ class SimPhone:
             elif cmd == "keyevent" and rest:
                 for code in rest:
                     if not code.startswith("--"):
-                        self._key(_keycode(code))
+                        self._key(keycode(code))
             elif cmd == "keycombination" and rest:
-                codes = [_keycode(c) for c in rest if not c.startswith("-")]
+                codes = [keycode(c) for c in rest if not c.startswith("-")]
                 if 113 in codes or 114 in codes:
                     keys = [KEY_NAMES.get(c, "").lower() for c in codes if c not in (113, 114)]
                     try:
@@ -569,7 +324,7 @@ class SimPhone:
             raise SimError("usage: am [subcommand] [options]")
         sub, rest = args[0], args[1:]
         if sub in ("start", "start-activity"):
-            opts = _options(rest, flags={"-W", "-S", "--activity-clear-task"})
+            opts = shell_options(rest, flags={"-W", "-S", "--activity-clear-task"})
             comp, action, data = opts.get("-n"), opts.get("-a"), opts.get("-d")
             app = None
             if comp:
@@ -603,10 +358,10 @@ class SimPhone:
         if sub == "force-stop" and rest:
             app = PACKAGE_TO_APP.get(rest[-1])
             if app:
-                self._restart(app)
+                self.restart(app)
             return ""
         if sub == "broadcast":
-            opts = _options(rest)
+            opts = shell_options(rest)
             action = opts.get("-a", "")
             if action == "com.steprl.sim.RESET":
                 self.reset(int(opts.get("--ei", ("seed", "0"))[1]) if isinstance(opts.get("--ei"), tuple) else 0)
@@ -627,7 +382,7 @@ class SimPhone:
         raise SimError(f"Error: unknown command '{sub}'")
 
     def cmd_monkey(self, args: list[str]) -> str:
-        opts = _options(args, flags={"-v"})
+        opts = shell_options(args, flags={"-v"})
         pkg = opts.get("-p")
         if pkg not in PACKAGE_TO_APP:
             raise SimError("** No activities found to run, monkey aborted.", 252)
@@ -670,7 +425,7 @@ class SimPhone:
             self.world.apps["settings"].settings = base.apps["settings"].settings
         elif isinstance(self.world.apps.get(app), RecordApp):
             self.world.apps[app].rows = []
-        self._restart(app)
+        self.restart(app)
 
     def cmd_settings(self, args: list[str]) -> str:
         args = [a for a in args if a not in ("--user", "current", "0")] if "--user" in args else list(args)
@@ -683,14 +438,14 @@ class SimPhone:
         if verb == "get" and len(args) == 3:
             mapped = SETTINGS.get((ns, args[2]))
             if mapped:
-                return _enc(mapped[1], app_settings[mapped[0]]) + "\n"
+                return encode_setting(mapped[1], app_settings[mapped[0]]) + "\n"
             return self.settings[ns].get(args[2], "null") + "\n"
         if verb == "put" and len(args) >= 4:
             key, value = args[2], args[3]
             mapped = SETTINGS.get((ns, key))
             if mapped:
                 try:
-                    app_settings[mapped[0]] = _dec(mapped[1], value)
+                    app_settings[mapped[0]] = decode_setting(mapped[1], value)
                 except ValueError as e:
                     raise SimError(f"Error: {e}") from e
                 self.world.apps["settings"].touch()
@@ -704,143 +459,12 @@ class SimPhone:
             values = dict(self.settings[ns])
             for (n, key), (name, kind) in SETTINGS.items():
                 if n == ns:
-                    values[key] = _enc(kind, app_settings[name])
+                    values[key] = encode_setting(kind, app_settings[name])
             return "".join(f"{k}={v}\n" for k, v in sorted(values.items()))
         raise SimError("Invalid command")
 
-    # content providers
-    def _table(self, uri: str) -> tuple[list[str], list[dict]]:
-        rec = self.world.rec
-        uri = uri.rstrip("/")
-        if uri in ("content://com.android.contacts/data/phones", "content://contacts/phones"):
-            cols = ["_id", "contact_id", "display_name", "data1", "starred"]
-            return cols, [
-                {"_id": i + 1, "contact_id": i + 1, "display_name": c.name, "data1": c.phone, "starred": int(c.starred)}
-                for i, c in enumerate(rec.contacts)
-            ]
-        if uri == "content://com.android.contacts/data/emails":
-            cols = ["_id", "contact_id", "display_name", "data1"]
-            return cols, [
-                {"_id": i + 1, "contact_id": i + 1, "display_name": c.name, "data1": c.email}
-                for i, c in enumerate(rec.contacts)
-            ]
-        if uri in ("content://com.android.contacts/contacts", "content://contacts/people"):
-            cols = ["_id", "display_name", "starred"]
-            return cols, [
-                {"_id": i + 1, "display_name": c.name, "starred": int(c.starred)} for i, c in enumerate(rec.contacts)
-            ]
-        if uri in ("content://sms", "content://sms/inbox", "content://sms/sent"):
-            cols = ["_id", "thread_id", "address", "body", "type", "date", "read"]
-            rows, n = [], 0
-            for t, (who, msgs) in enumerate(rec.threads.items()):
-                for direction, body in msgs:
-                    n += 1
-                    kind = 1 if direction == "in" else 2
-                    rows.append(
-                        {
-                            "_id": n,
-                            "thread_id": t + 1,
-                            "address": who,
-                            "body": body,
-                            "type": kind,
-                            "date": 1697384040000 + n * 1000,
-                            "read": 1,
-                        }
-                    )
-            if uri.endswith("inbox"):
-                rows = [r for r in rows if r["type"] == 1]
-            elif uri.endswith("sent"):
-                rows = [r for r in rows if r["type"] == 2]
-            return cols, rows
-        raise SimError(
-            f"Error while accessing provider:{uri.split('/')[2] if '//' in uri else uri}\n"
-            f"java.lang.IllegalArgumentException: Unknown URI {uri}"
-        )
-
     def cmd_content(self, args: list[str]) -> str:
-        if not args:
-            raise SimError("usage: adb shell content [subcommand] [options]")
-        sub = args[0]
-        opts = _options(args[1:], multi={"--bind"})
-        uri = opts.get("--uri")
-        if not uri:
-            raise SimError("[ERROR] Content provider URI not specified")
-        if self.fault:
-            message, self.fault = self.fault, None
-            raise SimError(message)
-        if sub == "query":
-            cols, rows = self._table(uri)
-            rows = [r for r in rows if _where(opts.get("--where"), r)]
-            proj = opts["--projection"].split(":") if opts.get("--projection") else cols
-            for p in proj:
-                if p not in cols:
-                    raise SimError(
-                        f"Error while accessing provider\nandroid.database.sqlite.SQLiteException: no such column: {p}"
-                    )
-            if not rows:
-                return "No result found.\n"
-            return "".join(
-                f"Row: {i} " + ", ".join(f"{p}={_null(r[p])}" for p in proj) + "\n" for i, r in enumerate(rows)
-            )
-        if sub == "insert":
-            binds = {}
-            for spec in opts.get("--bind", []):
-                name, _, rest = spec.partition(":")
-                _, _, value = rest.partition(":")
-                binds[name] = value
-            self._insert(uri.rstrip("/"), binds)
-            return ""
-        if sub == "delete":
-            cols, rows = self._table(uri)
-            doomed = [r for r in rows if _where(opts.get("--where"), r)]
-            self._delete(uri.rstrip("/"), doomed)
-            return ""
-        raise SimError(f"Unsupported operation: {sub}")
-
-    def _insert(self, uri: str, binds: dict) -> None:
-        rec = self.world.rec
-        if uri in (
-            "content://com.android.contacts/data/phones",
-            "content://contacts/phones",
-            "content://com.android.contacts/raw_contacts",
-        ):
-            name = binds.get("display_name") or binds.get("name")
-            if not name:
-                raise SimError("Error: display_name is required")
-            rec.contacts.append(
-                Contact(
-                    name,
-                    binds.get("data1") or binds.get("number", ""),
-                    binds.get("email", name.lower().replace(" ", ".") + "@example.com"),
-                )
-            )
-            rec.contacts.sort(key=lambda c: c.name)
-            self.world.apps["contacts"].touch()
-        elif uri in ("content://sms/inbox", "content://sms/sent", "content://sms"):
-            who, body = binds.get("address"), binds.get("body", "")
-            if not who:
-                raise SimError("Error: address is required")
-            direction = "out" if uri.endswith("sent") or binds.get("type") == "2" else "in"
-            rec.threads[who] = rec.threads.pop(who, []) + [(direction, body)]  # the newest thread last
-            self.world.apps["messages"].touch()
-        else:
-            raise SimError(f"java.lang.UnsupportedOperationException: Invalid URI {uri}")
-
-    def _delete(self, uri: str, rows: list[dict]) -> None:
-        rec = self.world.rec
-        if "contacts" in uri:
-            names = {r["display_name"] for r in rows}
-            rec.contacts[:] = [c for c in rec.contacts if c.name not in names]
-            self._restart("contacts")
-        elif "sms" in uri:
-            for r in rows:
-                msgs = rec.threads.get(r["address"], [])
-                kind = "in" if r["type"] == 1 else "out"
-                if (kind, r["body"]) in msgs:
-                    msgs.remove((kind, r["body"]))
-            for who in [w for w, msgs in rec.threads.items() if not msgs]:
-                del rec.threads[who]
-            self.world.apps["messages"].touch()
+        return content.content_command(self, args)
 
     def cmd_wm(self, args: list[str]) -> str:
         if args[:1] == ["size"]:
@@ -900,70 +524,6 @@ def _fresh(sdcard: Path) -> bool:
         return False
 
 
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _xml_text(value: str) -> str:
-    return _XML_BAD.sub("", value)
-
-
-def _null(value) -> str:
-    return "NULL" if value is None else str(value)
-
-
-def _keycode(code: str) -> int:
-    name = code.upper().removeprefix("KEYCODE_")
-    if name.isdigit():
-        return int(name)
-    if name in KEYCODES:
-        return KEYCODES[name]
-    raise ValueError(f"unknown keycode {code!r}")
-
-
-def _options(args: list[str], flags: set[str] = frozenset(), multi: set[str] = frozenset()) -> dict:
-    """``-n X -W --ei seed 3`` -> {"-n": "X", "-W": True, "--ei": ("seed", "3")}."""
-    out: dict = {}
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a in flags:
-            out[a] = True
-            i += 1
-        elif a in ("--ei", "--es", "--ez", "--el", "-e") and i + 2 < len(args):
-            out[a] = (args[i + 1], args[i + 2])
-            i += 3
-        elif a.startswith("-") and i + 1 < len(args):
-            if a in multi:
-                out.setdefault(a, []).append(args[i + 1])
-            else:
-                out[a] = args[i + 1]
-            i += 2
-        else:
-            out.setdefault("_", []).append(a)
-            i += 1
-    return out
-
-
-_COND = re.compile(r"\s*(\w+)\s*=\s*('(?:[^']|'')*'|\S+)\s*")
-
-
-def _where(clause: str | None, row: dict) -> bool:
-    """A tiny ``--where``: ``col='value' AND col2=3``."""
-    if not clause:
-        return True
-    for part in re.split(r"\s+AND\s+", clause.strip(), flags=re.IGNORECASE):
-        m = _COND.fullmatch(part)
-        if not m:
-            raise SimError(f"android.database.sqlite.SQLiteException: unsupported where clause: {clause[:80]}")
-        col, raw = m.groups()
-        if col not in row:
-            raise SimError(f"android.database.sqlite.SQLiteException: no such column: {col}")
-        value = raw[1:-1].replace("''", "'") if raw.startswith("'") else raw
-        if str(row[col]) != value:
-            return False
-    return True
-
-
 def _app_for_uri(uri: str) -> str | None:
     if uri.startswith("content://contacts") or uri.startswith("content://com.android.contacts"):
         return "contacts"
@@ -972,16 +532,3 @@ def _app_for_uri(uri: str) -> str | None:
     if uri.startswith("content://com.android.calendar"):
         return "calendar"
     return None
-
-
-def _sqlite_bytes(schema: str, insert: str, rows: list[tuple]) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp:
-        file = Path(tmp) / "db"
-        con = sqlite3.connect(file)
-        try:
-            con.execute(schema)
-            con.executemany(insert, rows)
-            con.commit()
-        finally:
-            con.close()
-        return file.read_bytes()
