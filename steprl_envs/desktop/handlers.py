@@ -202,7 +202,7 @@ class Handler(BaseHTTPRequestHandler):
             raise DisplayError(f"X display {self.desktop.display} is not answering ({e})") from None
 
     def screenshot(self):
-        self._send(200, screen.encode(screen.image_of(self._frame())), "image/png")
+        self._send(200, screen.encode_frame(self._frame()), "image/png")
 
     def step(self):
         """Act, wait here until the screen settles, and answer the settled screen: one request per agent step, and
@@ -223,7 +223,7 @@ class Handler(BaseHTTPRequestHandler):
             "X-Waited-Ms": f"{result.waited_s * 1000:.0f}",
             "X-Watched": result.watched,
         }
-        self._send(200, screen.encode(screen.image_of(result.frame), fmt), screen.MEDIA_TYPES[fmt], headers)
+        self._send(200, screen.encode_frame(result.frame, fmt), screen.MEDIA_TYPES[fmt], headers)
 
     def _act_and_settle(self, code: str, rule: Settle) -> Settled:
         """Perform ``code`` and wait until the screen is still, by the one rule of :func:`wait_until_still`. Where

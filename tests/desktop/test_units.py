@@ -184,3 +184,21 @@ def test_container_removal_tolerates_gone_and_reports_the_rest():
         DesktopError, match=r"could not remove container steprl-desktop-test: .*device busy.*docker rm -f"
     ):
         engine.remove_container(_Container(RuntimeError("device busy")), "osworld-vm")
+
+
+@pytest.mark.parametrize("pointer", [(0, 0), (37, 21), (95, 55), (99, 59), (50, 59)])
+def test_ppm_frames_carry_the_same_cursor_as_the_full_image_drawing(pointer):
+    """The PPM path paints the cursor into a small patch; it must equal drawing it on the whole image, also where
+    the cursor is cut by the screen's edge."""
+    import random
+
+    from steprl_envs.desktop.screen import encode_frame, image_of
+
+    rng = random.Random(7)
+    size = (100, 60)
+    pixels = bytes(rng.randrange(256) for _ in range(size[0] * size[1] * 3))
+    shot = (pointer, size, pixels)
+    ppm = encode_frame(shot, "ppm")
+    assert ppm == b"P6\n100 60\n255\n" + image_of(shot).tobytes()
+    assert ppm[16:] != pixels  # the cursor is drawn
+    assert encode_frame(shot)[:8] == b"\x89PNG\r\n\x1a\n"
