@@ -146,7 +146,7 @@ def _resets(folder: str, runs: int, step_runs: int) -> dict[str, Figure]:
         figures[f"reset_part_{part[:-2]}"] = Figure.of([s[part] for s in samples], "s", what)
     for watch, suffix, how in (
         ("damage", "", "frames grabbed on X DAMAGE events"),
-        ("frames", "_frames", "frames grabbed every 5 ms"),
+        ("frames", "_frames", "frames grabbed back to back"),
     ):
         steps = by_watch[watch]
         figures[f"step_screenshot{suffix}"] = Figure.of(

@@ -2,7 +2,7 @@
 
 Polling means grabbing and comparing whole frames (about 10 ms each at 1920x1080) for the length of the wait, on a
 core the app needs for drawing. With a DAMAGE object on the root window, X sends an event when something is drawn
-(in any window); the server sleeps on the connection in between and grabs one frame at the end.
+(in any window); the server sleeps on the connection in between and grabs a frame only after drawing.
 Needs python-xlib and a server with DAMAGE (Xvfb has it); :func:`watch_damage` gives None otherwise, and callers poll.
 """
 

@@ -229,7 +229,7 @@ class Handler(BaseHTTPRequestHandler):
         """Perform ``code`` and wait until the screen is still, by the one rule of :func:`wait_until_still`. Where
         the display has DAMAGE, a frame is grabbed only after X reported drawing (drawing that leaves the pixels as
         they were still counts as no change); else, or when another request holds the watch or the rule asks for
-        frames, every ~5 ms."""
+        frames, back to back 5 ms apart."""
         d = self.desktop
         watch = d.damage_watch() if rule.watch == "auto" else None
         if watch is None or not watch.lock.acquire(blocking=False):

@@ -1,7 +1,7 @@
 """Waiting until the screen stops changing after an action, instead of OSWorld's fixed 2 s pause.
 
 The same rule runs on the desktop itself (``/step``: raw frames, grabbed when X's DAMAGE events report drawing, or
-about every 15 ms where the display lacks DAMAGE; one image encoded at the end) and, against servers without
+back to back where the display lacks DAMAGE; one image encoded at the end) and, against servers without
 ``/step`` such as the official VM's, on the client (PNG screenshots, slower). Changes are always judged on pixels:
 apps redraw unchanged areas (Calc repaints the cell cursor about 13 ms after a key, then the typed text after
 about 100 ms), so drawing alone would start the quiet window too early.
@@ -31,8 +31,8 @@ class Settle:
     timeout_s: float = 3.0
     """give up and return the last frame (a video, a progress bar); the result says it did not settle"""
     watch: str = "auto"
-    """when the desktop grabs frames: "auto" (when X's DAMAGE events report drawing, where the display has them)
-    or "frames" (every ~5 ms)"""
+    """when the desktop grabs frames: "auto" (after X's DAMAGE events report drawing, where the display has them)
+    or "frames" (back to back, 5 ms apart)"""
 
     def __post_init__(self):
         for name, value in asdict(self).items():
@@ -57,7 +57,7 @@ class Settled:
     settled: bool
     waited_s: float
     watched: str = "frames"
-    """how frames were taken: "damage" (grabbed when X reported drawing), "frames" (grabbed every ~5 ms) or
+    """how frames were taken: "damage" (grabbed after X reported drawing), "frames" (back to back, 5 ms apart) or
     "screenshots" (PNGs polled by the client, against servers without ``/step``)"""
 
 
