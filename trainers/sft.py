@@ -109,7 +109,8 @@ def run_sft(cfg: TrainConfig, log=print) -> dict:
     same SFT success."""
     setup_torch(cfg.torch_threads)
     seed_everything(cfg.seed)
-    action_mode, task_ids, make_kwargs = env_info(cfg)
+    info = env_info(cfg)
+    action_mode, task_ids, make_kwargs = info.action_mode, info.task_ids, info.make_kwargs
     model, tokenizer = load_model(cfg.model, cfg.env_id, cfg.seed, dtype=cfg.dtype)
     policy = Policy(model, tokenizer, cfg.device)
     builder = PromptBuilder.from_config(tokenizer, cfg, action_mode)
@@ -135,7 +136,7 @@ def run_sft(cfg: TrainConfig, log=print) -> dict:
         make_kwargs=make_kwargs,
     )
     try:
-        ev = evaluate(roller, run_eval_sets(cfg, task_ids), cfg.eval_greedy)
+        ev = evaluate(roller, run_eval_sets(cfg, info), cfg.eval_greedy)
     finally:
         roller.close()
     report = {

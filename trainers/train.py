@@ -46,8 +46,21 @@ class TrainingStopped(RuntimeError):
     """The run stopped early (non-finite losses); a checkpoint of the last good weights was written."""
 
 
-def env_info(cfg: TrainConfig) -> tuple[str, list[str], dict[str, Any]]:
-    """The env's action mode, the task ids to train on and the ``gym.make`` kwargs of the pool's envs."""
+@dataclasses.dataclass(frozen=True)
+class EnvInfo:
+    """What a run learns from its env once, before the pool starts."""
+
+    action_mode: str
+    task_ids: list[str]
+    """the tasks trained on"""
+    split_ids: list[str]
+    """every task of the run's split: held-out evaluation sets are drawn from those not trained on"""
+    make_kwargs: dict[str, Any]
+    """the ``make`` kwargs of the pool's envs"""
+
+
+def env_info(cfg: TrainConfig) -> EnvInfo:
+    """Open the env once to read its action mode and task ids (the ``--tasks`` list, checked, or the split's)."""
 
     from steprl_envs.registration import make
 
@@ -55,6 +68,7 @@ def env_info(cfg: TrainConfig) -> tuple[str, list[str], dict[str, Any]]:
     env = make(cfg.env_id, **make_kwargs)
     try:
         base = env.unwrapped
+        split = list(base.task_ids(cfg.task_split or None))
         if cfg.tasks:
             ids = [t.strip() for t in cfg.tasks.split(",") if t.strip()]
             known = set(base.task_ids())
@@ -62,33 +76,20 @@ def env_info(cfg: TrainConfig) -> tuple[str, list[str], dict[str, Any]]:
             if unknown:
                 raise ValueError(f"unknown task ids for {cfg.env_id}: {', '.join(unknown[:5])}")
         else:
-            ids = base.task_ids(cfg.task_split or None)
-            if cfg.task_limit:
-                ids = ids[: cfg.task_limit]
+            ids = split[: cfg.task_limit] if cfg.task_limit else split
         if not ids:
             raise ValueError(f"no tasks of {cfg.env_id} match split {cfg.task_split!r}")
-        return base.action_mode, ids, make_kwargs
+        return EnvInfo(base.action_mode, ids, split, make_kwargs)
     finally:
         env.close()
 
 
-def split_ids(cfg: TrainConfig) -> list[str]:
-    """Every task of the run's split (the held-out evaluation sets are drawn from those not trained on)."""
-    from steprl_envs.registration import make
-
-    env = make(cfg.env_id)
-    try:
-        return list(env.unwrapped.task_ids(cfg.task_split or None))
-    finally:
-        env.close()
-
-
-def run_eval_sets(cfg: TrainConfig, task_ids: list[str]) -> list[EvalSet]:
-    """The evaluation sets ``cfg.eval_sets`` of a run training on ``task_ids``. With an explicit ``--tasks`` list
-    the held-out sets replay those tasks under their own env seeds; otherwise they take the split's other tasks."""
+def run_eval_sets(cfg: TrainConfig, info: EnvInfo) -> list[EvalSet]:
+    """The evaluation sets ``cfg.eval_sets`` of a run. With an explicit ``--tasks`` list the held-out sets replay
+    those tasks under their own env seeds; otherwise they take the split's other tasks."""
     names = parse_eval_sets(cfg.eval_sets)
-    split = split_ids(cfg) if set(names) - {"train"} and not cfg.tasks else task_ids
-    return build_eval_sets(names, task_ids, split, cfg.eval_tasks)
+    split = info.task_ids if cfg.tasks else info.split_ids
+    return build_eval_sets(names, info.task_ids, split, cfg.eval_tasks)
 
 
 def _finite(value: Any) -> Any:
@@ -106,7 +107,8 @@ class Trainer:
         setup_torch(cfg.torch_threads)
         self.out = Path(cfg.out)
         self.ckpt_root = self.out / "checkpoints"
-        self.action_mode, self.task_ids, make_kwargs = env_info(cfg)
+        info = env_info(cfg)
+        self.action_mode, self.task_ids, make_kwargs = info.action_mode, info.task_ids, info.make_kwargs
         model, tokenizer, resume_dir = prepare_policy(cfg, self.log, save=self.dist.is_main)  # dtype, LoRA, ...
         algo_cls = ALGORITHMS[cfg.algo]
         critic = make_critic(model, cfg, resume_dir) if algo_cls.needs_critic else None
@@ -145,7 +147,7 @@ class Trainer:
         self.updater.progress = progress
         self.tracker: Tracker | None = None  # opened by train()
         self.algo = algo_cls(cfg, self.policy, self.updater, self.roller, self.task_ids, self.action_mode)
-        self.eval_sets = run_eval_sets(cfg, self.task_ids) if cfg.eval_every else []
+        self.eval_sets = run_eval_sets(cfg, info) if cfg.eval_every else []
         self.iteration, self.env_steps, self.episodes = 0, 0, 0
         if resume_dir:
             self._load_state(resume_dir)

@@ -62,10 +62,12 @@ def test_a_budgeted_run_stops_at_the_budget_and_evaluates_every_set_at_its_end(t
 def test_an_explicit_task_list_is_held_out_by_seed_not_swapped_for_other_tasks():
     """MockGUI's demo trains on a task list: its val and test sets are those tasks on unseen layouts, not the
     split's other tasks (which the model never saw in any form)."""
-    from trainers.train import run_eval_sets
+    from trainers.train import env_info, run_eval_sets
 
     tasks = ["desktop-settings-wifi-off", "desktop-settings-theme-dark"]
     cfg = make_config({"env_id": "MockGUI-v0", "tasks": ",".join(tasks), "eval_sets": "val,test", "eval_tasks": 4})
-    val, test = run_eval_sets(cfg, tasks)
+    info = env_info(cfg)
+    assert info.task_ids == tasks and len(info.split_ids) > len(tasks)
+    val, test = run_eval_sets(cfg, info)
     assert {t for t, _ in val.slots} == {t for t, _ in test.slots} == set(tasks)
     assert val.seed != test.seed

@@ -58,7 +58,8 @@ def test_hf_eval_of_sft_weights_equals_the_trainers_evaluation(tmp_path):
     )
     run_sft(cfg, log=lambda _: None)
     report = json.loads((tmp_path / "sft" / "sft_metrics.json").read_text())
-    _, task_ids, make_kwargs = env_info(cfg)
+    info = env_info(cfg)
+    task_ids, make_kwargs = info.task_ids, info.make_kwargs
     tasks = [task for task, _ in eval_slots(task_ids, cfg.eval_tasks)]
     assert len(set(tasks)) == len(tasks)  # the harness plays each task once per seed
     summary = run_eval(
