@@ -5,9 +5,10 @@ text is typed: ``xdotool type`` swallows every word after it), no shell, and xdo
 default 100 ms click delay and 12 ms key delay would dominate a step).
 
 Typed text goes as pyautogui types it, with no pause between keys, wherever the character is on the keyboard map:
-printable ASCII, tab and newline (250 such characters typed at 0 ms into gnome-terminal and 120 into a Calc cell
-arrived intact every time, under load). Any other character makes xdotool rebind a spare key first, and the app may
-read the key before it sees the new map, so those are typed one run at a time with a pause (:data:`REMAP_DELAY_MS`).
+printable ASCII, tab and newline (under load, 250 such characters typed at 0 ms into gnome-terminal arrived intact
+4 times of 4, and 120 typed into a Calc cell changed only where Calc's autocorrect curls quotes). Any other
+character makes xdotool rebind a spare key first, and the app may read the key before it sees the new map, so those
+are typed one run at a time with a pause (:data:`REMAP_DELAY_MS`).
 Only :class:`~steprl_envs.core.actions.Action` values produced by the parser get here; the text is never run.
 """
 
