@@ -74,13 +74,9 @@ def commands(action: Action) -> list[str]:
         return _scroll("4", "5", a)
     if name == "hscroll":
         return _scroll("7", "6", a)
-    if name in ("write", "typewrite"):
+    if name in ("write", "typewrite"):  # text (a string) is typed by :func:`_typing`; a list names keys
         message = a["message"]
-        if isinstance(message, list):
-            return ["key", "--delay", _ms(a.get("interval", 0.0)), *_keys(message)]
-        if not message:
-            return []
-        return ["type", "--delay", _ms(a.get("interval", 0.0)), "--", message]
+        return ["key", "--delay", _ms(a.get("interval", 0.0)), *_keys(message)] if isinstance(message, list) else []
     if name == "press":
         keys = _keys(a["keys"]) * a.get("presses", 1)
         return ["key", "--delay", _ms(a.get("interval", 0.0)), *keys] if keys else []
@@ -109,12 +105,18 @@ def keymap_runs(text: str) -> list[tuple[str, bool]]:
     return runs
 
 
-def _typing(words: list[str]) -> list[list[str]]:
-    """A ``type`` command at 0 ms split so that characters off the keyboard map get :data:`REMAP_DELAY_MS`."""
-    if words[:3] != ["type", "--delay", "0"]:
-        return [words]
+def _typing(action: Action) -> list[list[str]] | None:
+    """The ``type`` commands of an action that types text (each must end its xdotool chain), None for any other:
+    at the agent's ``interval`` when it gave one, else at 0 ms with the characters off the keyboard map in runs of
+    their own at :data:`REMAP_DELAY_MS`."""
+    a = action.args
+    message = a.get("message")
+    if action.name not in ("write", "typewrite") or not isinstance(message, str) or not message:
+        return None
+    if "interval" in a:
+        return [["type", "--delay", _ms(a["interval"]), "--", message]]
     return [
-        ["type", "--delay", "0" if plain else str(REMAP_DELAY_MS), "--", run] for run, plain in keymap_runs(words[4])
+        ["type", "--delay", "0" if plain else str(REMAP_DELAY_MS), "--", run] for run, plain in keymap_runs(message)
     ]
 
 
@@ -123,12 +125,12 @@ def invocations(actions: list[Action]) -> list[list[str]]:
     runs: list[list[str]] = []
     words: list[str] = []
     for action in actions:
-        step = commands(action)
-        if step[:1] != ["type"]:
-            words += step
+        typing = _typing(action)
+        if typing is None:
+            words += commands(action)
             continue
-        for typing in _typing(step):
-            runs.append(["xdotool", *words, *typing])
+        for command in typing:
+            runs.append(["xdotool", *words, *command])
             words = []
     if words:
         runs.append(["xdotool", *words])

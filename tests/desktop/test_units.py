@@ -71,10 +71,14 @@ def test_typing_pauses_only_for_characters_off_the_keyboard_map():
         ["xdotool", "type", "--delay", "12", "--", "\u20ac"],
         ["xdotool", "type", "--delay", "0", "--", "!\n"],
     ]
-    # an explicit interval is the agent's choice, for every character
+    # an explicit interval is the agent's choice, for every character (0 included)
     assert invocations(parse_action("pyautogui.write('a\u00e9', interval=0.05)", "pyautogui")) == [
         ["xdotool", "type", "--delay", "50", "--", "a\u00e9"]
     ]
+    assert invocations(parse_action("pyautogui.write('a\u00e9', interval=0)", "pyautogui")) == [
+        ["xdotool", "type", "--delay", "0", "--", "a\u00e9"]
+    ]
+    assert invocations(parse_action("pyautogui.write('')", "pyautogui")) == []
     clicked_then_typed = invocations(parse_action("pyautogui.click(1, 2); pyautogui.write('\u00fcx')", "pyautogui"))
     assert clicked_then_typed[0][:4] == ["xdotool", "mousemove", "1", "2"]
     assert clicked_then_typed[0][-5:] == ["type", "--delay", "12", "--", "\u00fc"]
