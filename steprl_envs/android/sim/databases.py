@@ -5,13 +5,12 @@ lock."""
 from __future__ import annotations
 
 import sqlite3
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...mock_gui.data import Alarm
 from . import joplin, retro, vlc
 from .catalog import ALARMS_DB, NOTES_DB
+from .sqlite_files import database_bytes, opened_database
 
 if TYPE_CHECKING:
     from .phone import SimPhone
@@ -60,39 +59,25 @@ def load_database(phone: SimPhone, path: str, data: bytes) -> bool:
         retro.load(phone.world.apps["retro"], path, data)
         phone.restart("retro")
         return True
-    if path not in (ALARMS_DB, NOTES_DB):
+    if path == NOTES_DB:
+        joplin.load(phone.world.apps["notes"], data)
+        phone.restart("notes")
+        return True
+    if path != ALARMS_DB:
         phone.storage_changed()
         return False
-    with tempfile.TemporaryDirectory() as tmp:
-        file = Path(tmp) / "db"
-        file.write_bytes(data)
-        con = sqlite3.connect(file)
-        try:
-            if path == ALARMS_DB:
-                rows = con.execute("SELECT _id, hour, minutes, enabled, label FROM alarm_templates").fetchall()
-                alarms = [
-                    Alarm(int(i), f"{int(h):02d}:{int(m):02d}", label or "Alarm", bool(on))
-                    for i, h, m, on, label in rows
-                ]
-                alarms.sort(key=lambda a: (a.time, a.id))
-                phone.world.rec.alarms[:] = alarms
-                phone.restart("clock")
-            else:
-                joplin.load(phone.world.apps["notes"], data)
-                phone.restart("notes")
-        finally:
-            con.close()
+    with opened_database(data) as con:
+        rows = con.execute("SELECT _id, hour, minutes, enabled, label FROM alarm_templates").fetchall()
+    alarms = [Alarm(int(i), f"{int(h):02d}:{int(m):02d}", label or "Alarm", bool(on)) for i, h, m, on, label in rows]
+    alarms.sort(key=lambda a: (a.time, a.id))
+    phone.world.rec.alarms[:] = alarms
+    phone.restart("clock")
     return True
 
 
 def _sqlite_bytes(schema: str, insert: str, rows: list[tuple]) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp:
-        file = Path(tmp) / "db"
-        con = sqlite3.connect(file)
-        try:
-            con.execute(schema)
-            con.executemany(insert, rows)
-            con.commit()
-        finally:
-            con.close()
-        return file.read_bytes()
+    def fill(con: sqlite3.Connection) -> None:
+        con.execute(schema)
+        con.executemany(insert, rows)
+
+    return database_bytes(fill)

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-import tempfile
-from pathlib import Path
 
 from ...mock_gui.apps.notes import NotesApp
 from ...mock_gui.data import Note
 from ...mock_gui.layout import Flow
+from .sqlite_files import database_bytes, opened_database
 
 SCHEMA = (
     "CREATE TABLE notes (id TEXT PRIMARY KEY, parent_id TEXT NOT NULL DEFAULT '', title TEXT NOT NULL DEFAULT '', "
@@ -48,54 +47,42 @@ class SimNotesApp(NotesApp):
 
 def database(app: SimNotesApp) -> bytes:
     notes = app.world.rec.notes
-    with tempfile.TemporaryDirectory() as tmp:
-        file = Path(tmp) / "db"
-        con = sqlite3.connect(file)
-        try:
-            for statement in SCHEMA:
-                con.execute(statement)
-            folders = sorted({app.meta.get(n.id, (False, ""))[1] for n in notes} - {""})
-            con.executemany(
-                "INSERT INTO folders (id, title, created_time, updated_time) VALUES (?, ?, 1697384040000, 1697384040000)",
-                [(folder_id(t), t) for t in folders],
-            )
-            con.executemany(
-                "INSERT INTO notes (id, parent_id, title, body, created_time, updated_time, is_todo) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        f"{n.id:032x}",
-                        folder_id(app.meta.get(n.id, (False, ""))[1]),
-                        n.title,
-                        n.body,
-                        1697384040000 + n.id,
-                        1697384040000 + n.id,
-                        int(app.meta.get(n.id, (False, ""))[0]),
-                    )
-                    for n in notes
-                ],
-            )
-            con.commit()
-        finally:
-            con.close()
-        return file.read_bytes()
+
+    def fill(con: sqlite3.Connection) -> None:
+        for statement in SCHEMA:
+            con.execute(statement)
+        folders = sorted({app.meta.get(n.id, (False, ""))[1] for n in notes} - {""})
+        con.executemany(
+            "INSERT INTO folders (id, title, created_time, updated_time) VALUES (?, ?, 1697384040000, 1697384040000)",
+            [(folder_id(t), t) for t in folders],
+        )
+        con.executemany(
+            "INSERT INTO notes (id, parent_id, title, body, created_time, updated_time, is_todo) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    f"{n.id:032x}",
+                    folder_id(app.meta.get(n.id, (False, ""))[1]),
+                    n.title,
+                    n.body,
+                    1697384040000 + n.id,
+                    1697384040000 + n.id,
+                    int(app.meta.get(n.id, (False, ""))[0]),
+                )
+                for n in notes
+            ],
+        )
+
+    return database_bytes(fill)
 
 
 def load(app: SimNotesApp, data: bytes) -> None:
     """Take a pushed ``joplin.sqlite`` into the app (a table or column it lacks counts as empty)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        file = Path(tmp) / "db"
-        file.write_bytes(data)
-        con = sqlite3.connect(file)
-        try:
-            cols = {r[1] for r in con.execute("PRAGMA table_info(notes)")}
-            todo = "is_todo" if "is_todo" in cols else "0"
-            rows = con.execute(
-                f"SELECT title, body, {todo}, parent_id FROM notes ORDER BY created_time, rowid"
-            ).fetchall()
-            has_folders = con.execute("SELECT name FROM sqlite_master WHERE name='folders'").fetchone()
-            folders = dict(con.execute("SELECT id, title FROM folders").fetchall()) if has_folders else {}
-        finally:
-            con.close()
+    with opened_database(data) as con:
+        cols = {r[1] for r in con.execute("PRAGMA table_info(notes)")}
+        todo = "is_todo" if "is_todo" in cols else "0"
+        rows = con.execute(f"SELECT title, body, {todo}, parent_id FROM notes ORDER BY created_time, rowid").fetchall()
+        has_folders = con.execute("SELECT name FROM sqlite_master WHERE name='folders'").fetchone()
+        folders = dict(con.execute("SELECT id, title FROM folders").fetchall()) if has_folders else {}
     app.world.rec.notes[:] = [Note(i + 1, title, body) for i, (title, body, _, _) in enumerate(rows)]
     app.meta = {i + 1: (bool(t), folders.get(parent or "", "")) for i, (_, _, t, parent) in enumerate(rows)}

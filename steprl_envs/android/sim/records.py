@@ -6,12 +6,11 @@ that query the database see exactly what the UI shows."""
 from __future__ import annotations
 
 import sqlite3
-import tempfile
-from pathlib import Path
 from typing import ClassVar
 
 from ...mock_gui.apps.phone_base import PageApp
 from ...mock_gui.layout import Flow
+from .sqlite_files import database_bytes, opened_database
 
 EXPENSE_CATEGORIES = {
     1: "Others",
@@ -92,31 +91,20 @@ class RecordApp(PageApp):
 
     # -- database ------------------------------------------------------------------------------------------------
     def database(self) -> bytes:
-        with tempfile.TemporaryDirectory() as tmp:
-            file = Path(tmp) / "db"
-            con = sqlite3.connect(file)
-            try:
-                con.execute(self.schema)
-                marks = ",".join("?" * len(self.columns))
-                con.executemany(
-                    f"INSERT INTO {self.table} ({','.join(self.columns)}) VALUES ({marks})",
-                    [tuple(r.get(c) for c in self.columns) for r in self.rows],
-                )
-                con.commit()
-            finally:
-                con.close()
-            return file.read_bytes()
+        def fill(con: sqlite3.Connection) -> None:
+            con.execute(self.schema)
+            marks = ",".join("?" * len(self.columns))
+            con.executemany(
+                f"INSERT INTO {self.table} ({','.join(self.columns)}) VALUES ({marks})",
+                [tuple(r.get(c) for c in self.columns) for r in self.rows],
+            )
+
+        return database_bytes(fill)
 
     def load(self, data: bytes) -> None:
-        with tempfile.TemporaryDirectory() as tmp:
-            file = Path(tmp) / "db"
-            file.write_bytes(data)
-            con = sqlite3.connect(file)
+        with opened_database(data) as con:
             con.row_factory = sqlite3.Row
-            try:
-                rows = con.execute(f"SELECT * FROM {self.table} ORDER BY {self.key}").fetchall()
-            finally:
-                con.close()
+            rows = con.execute(f"SELECT * FROM {self.table} ORDER BY {self.key}").fetchall()
         self.rows = [{c: r[c] for c in self.columns if c in r.keys()} for r in rows]
 
     def scroll(self, tag: str, rows: int) -> bool:

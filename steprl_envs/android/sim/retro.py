@@ -9,12 +9,11 @@ Pages: songs (with their lengths), a song's page (add to the playing queue), the
 from __future__ import annotations
 
 import re
-import sqlite3
-import tempfile
 from pathlib import Path
 
 from ...mock_gui.apps.phone_base import PageApp
 from ...mock_gui.layout import Flow
+from .sqlite_files import database_bytes, opened_database
 
 MUSIC_DIR = "/storage/emulated/0/Music"
 DOWNLOAD_DIR = "/storage/emulated/0/Download"
@@ -163,7 +162,7 @@ def playlist_database(app: RetroApp) -> bytes:
                     (p, sid, t, ms, f"{MUSIC_DIR}/{f}"),
                 )
 
-    return _db(fill)
+    return database_bytes(fill)
 
 
 def playback_database(app: RetroApp) -> bytes:
@@ -174,34 +173,14 @@ def playback_database(app: RetroApp) -> bytes:
                 f"INSERT INTO {table} (title, duration) VALUES (?, ?)", [(t, app.duration(t)) for t in app.queue]
             )
 
-    return _db(fill)
-
-
-def _db(fill) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp:
-        file = Path(tmp) / "db"
-        con = sqlite3.connect(file)
-        try:
-            fill(con)
-            con.commit()
-        finally:
-            con.close()
-        return file.read_bytes()
+    return database_bytes(fill)
 
 
 def load(app: RetroApp, path: str, data: bytes) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        file = Path(tmp) / "db"
-        file.write_bytes(data)
-        con = sqlite3.connect(file)
-        try:
-            if path == PLAYLIST_DB:
-                lists = con.execute(
-                    "SELECT playlist_id, playlist_name FROM PlaylistEntity ORDER BY playlist_id"
-                ).fetchall()
-                songs = con.execute("SELECT playlist_creator_id, title FROM SongEntity ORDER BY song_key").fetchall()
-                app.playlists = [(n, [t for p, t in songs if p == pid]) for pid, n in lists]
-            else:
-                app.queue = [t for (t,) in con.execute("SELECT title FROM playing_queue ORDER BY _id").fetchall()]
-        finally:
-            con.close()
+    with opened_database(data) as con:
+        if path == PLAYLIST_DB:
+            lists = con.execute("SELECT playlist_id, playlist_name FROM PlaylistEntity ORDER BY playlist_id").fetchall()
+            songs = con.execute("SELECT playlist_creator_id, title FROM SongEntity ORDER BY song_key").fetchall()
+            app.playlists = [(n, [t for p, t in songs if p == pid]) for pid, n in lists]
+        else:
+            app.queue = [t for (t,) in con.execute("SELECT title FROM playing_queue ORDER BY _id").fetchall()]

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import calendar
 import sqlite3
-import tempfile
 import time
-from pathlib import Path
 
 from .records import RecordApp
+from .sqlite_files import database_bytes
 
 TZ_OFFSET = 0  # the device's time zone is UTC (AndroidWorld's setting)
 REPEATS = {"": 0, "none": 0, "daily": 86400, "weekly": 604800}
@@ -293,20 +292,15 @@ def task_defaults() -> dict:
 
 
 def _quoted_database(app: RecordApp) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp:
-        file = Path(tmp) / "db"
-        con = sqlite3.connect(file)
-        try:
-            con.execute(app.schema)
-            cols = ", ".join(f'"{c}"' for c in app.columns)
-            con.executemany(
-                f"INSERT INTO {app.table} ({cols}) VALUES ({','.join('?' * len(app.columns))})",
-                [tuple(r.get(c) for c in app.columns) for r in app.rows],
-            )
-            con.commit()
-        finally:
-            con.close()
-        return file.read_bytes()
+    def fill(con: sqlite3.Connection) -> None:
+        con.execute(app.schema)
+        cols = ", ".join(f'"{c}"' for c in app.columns)
+        con.executemany(
+            f"INSERT INTO {app.table} ({cols}) VALUES ({','.join('?' * len(app.columns))})",
+            [tuple(r.get(c) for c in app.columns) for r in app.rows],
+        )
+
+    return database_bytes(fill)
 
 
 class TracksApp(RecordApp):

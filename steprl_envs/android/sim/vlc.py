@@ -7,11 +7,11 @@ Pages: the playlists, and a new-playlist page (a name, the videos to tap in orde
 from __future__ import annotations
 
 import sqlite3
-import tempfile
 from pathlib import Path
 
 from ...mock_gui.apps.phone_base import PageApp
 from ...mock_gui.layout import Flow
+from .sqlite_files import database_bytes, opened_database
 
 VIDEOS_DIR = "/storage/emulated/0/VLCVideos"
 DB_PATH = "/data/data/org.videolan.vlc/app_db/vlc_media.db"
@@ -81,42 +81,29 @@ class VlcApp(PageApp):
 
 
 def database(app: VlcApp) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp:
-        file = Path(tmp) / "db"
-        con = sqlite3.connect(file)
-        try:
-            for statement in SCHEMA:
-                con.execute(statement)
-            names = app.videos()
-            for name in names:
-                con.execute(
-                    "INSERT INTO Media (type, title, filename) VALUES (1, ?, ?)", (name.rsplit(".", 1)[0], name)
-                )
-            ids = {name: i + 1 for i, name in enumerate(names)}
-            for p, (name, files) in enumerate(app.playlists, start=1):
-                con.execute("INSERT INTO Playlist (id_playlist, name) VALUES (?, ?)", (p, name))
-                con.executemany(
-                    "INSERT INTO PlaylistMediaRelation (media_id, playlist_id, position) VALUES (?, ?, ?)",
-                    [(ids.get(f, 0), p, pos) for pos, f in enumerate(files)],
-                )
-            con.commit()
-        finally:
-            con.close()
-        return file.read_bytes()
+    def fill(con: sqlite3.Connection) -> None:
+        for statement in SCHEMA:
+            con.execute(statement)
+        names = app.videos()
+        for name in names:
+            con.execute("INSERT INTO Media (type, title, filename) VALUES (1, ?, ?)", (name.rsplit(".", 1)[0], name))
+        ids = {name: i + 1 for i, name in enumerate(names)}
+        for p, (name, files) in enumerate(app.playlists, start=1):
+            con.execute("INSERT INTO Playlist (id_playlist, name) VALUES (?, ?)", (p, name))
+            con.executemany(
+                "INSERT INTO PlaylistMediaRelation (media_id, playlist_id, position) VALUES (?, ?, ?)",
+                [(ids.get(f, 0), p, pos) for pos, f in enumerate(files)],
+            )
+
+    return database_bytes(fill)
 
 
 def load(app: VlcApp, data: bytes) -> None:
     """Playlists from a pushed ``vlc_media.db`` (media by file name; the videos themselves are the files)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        file = Path(tmp) / "db"
-        file.write_bytes(data)
-        con = sqlite3.connect(file)
-        try:
-            lists = con.execute("SELECT id_playlist, name FROM Playlist ORDER BY id_playlist").fetchall()
-            rel = con.execute(
-                "SELECT r.playlist_id, m.filename FROM PlaylistMediaRelation r JOIN Media m ON m.id_media = r.media_id "
-                "ORDER BY r.playlist_id, r.position"
-            ).fetchall()
-        finally:
-            con.close()
+    with opened_database(data) as con:
+        lists = con.execute("SELECT id_playlist, name FROM Playlist ORDER BY id_playlist").fetchall()
+        rel = con.execute(
+            "SELECT r.playlist_id, m.filename FROM PlaylistMediaRelation r JOIN Media m ON m.id_media = r.media_id "
+            "ORDER BY r.playlist_id, r.position"
+        ).fetchall()
     app.playlists = [(name, [f for p, f in rel if p == pid]) for pid, name in lists]
